@@ -1,0 +1,157 @@
+import * as core from '@actions/core'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { parseApiUrl } from './api-url.js'
+import { InputError } from './input-error.js'
+import { expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
+import { parseStructured } from './structured.js'
+import { parseBoolean, parseEnum, parseInteger } from './values.js'
+
+export const QUALITIES = ['draft', 'standard', 'high'] as const
+export const FORMATS = ['mp4', 'webm', 'mov'] as const
+export const RESOLUTIONS = ['1080p', '4k'] as const
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const
+export const ARTIFACT_MODES = ['per-video', 'bundle', 'none'] as const
+export const FAIL_ON = ['any', 'all', 'never'] as const
+
+export type Quality = (typeof QUALITIES)[number]
+export type Format = (typeof FORMATS)[number]
+export type Resolution = (typeof RESOLUTIONS)[number]
+export type AspectRatio = (typeof ASPECT_RATIOS)[number]
+export type ArtifactMode = (typeof ARTIFACT_MODES)[number]
+export type FailOn = (typeof FAIL_ON)[number]
+
+/** The request settings shared by every render of the step. */
+export interface RenderSettings {
+  fps?: number
+  quality: Quality
+  format: Format
+  resolution: Resolution
+  aspectRatio: AspectRatio
+}
+
+export interface ActionInputs {
+  apiKey: string
+  apiUrl: URL
+  workspace: string
+  /** Absolute path of the composition project folder. */
+  projectDir: string
+  composition: string
+  baseVariables: Variables
+  /** One entry per render, before the base variables are merged in. */
+  matrix: Variables[]
+  nameTemplate: string
+  titleTemplate?: string
+  callbackIdTemplate?: string
+  callbackUrl?: string
+  settings: RenderSettings
+  wait: boolean
+  timeoutMinutes: number
+  concurrency: number
+  outputDir: string
+  artifact: ArtifactMode
+  retentionDays?: number
+  failOn: FailOn
+  rerender: boolean
+}
+
+// Defaults live here too: outside a runner nothing applies action.yml's defaults for us.
+function input(name: string, fallback = ''): string {
+  const value = core.getInput(name)
+  return value === '' ? fallback : value
+}
+
+/** Resolves a workspace-relative path and refuses anything that escapes the workspace. */
+export function insideWorkspace(workspace: string, relative: string, inputName: string): string {
+  const resolved = path.resolve(workspace, relative)
+  const rel = path.relative(workspace, resolved)
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new InputError(inputName, `'${relative}' points outside the workspace (${workspace}); expected a path inside the repository.`)
+  }
+  return resolved
+}
+
+function readMatrix(workspace: string): Variables[] {
+  const inline = input('matrix')
+  const file = input('matrix-file')
+  if (inline.trim() && file.trim()) {
+    throw new InputError('matrix-file', 'cannot be combined with matrix; set one of them.')
+  }
+  if (file.trim()) {
+    const filePath = insideWorkspace(workspace, file.trim(), 'matrix-file')
+    if (!existsSync(filePath) || !statSync(filePath).isFile()) {
+      throw new InputError('matrix-file', `'${file.trim()}' does not exist; expected a JSON or YAML file in the repository.`)
+    }
+    return expandMatrix(parseStructured(readFileSync(filePath, 'utf8'), 'matrix-file'), 'matrix-file')
+  }
+  return expandMatrix(parseStructured(inline, 'matrix'), 'matrix')
+}
+
+function readSettings(): RenderSettings {
+  const fps = input('fps').trim()
+  const settings: RenderSettings = {
+    fps: fps === '' ? undefined : parseInteger(fps, 'fps', 1, 240),
+    quality: parseEnum(input('quality', 'standard'), 'quality', QUALITIES),
+    format: parseEnum(input('format', 'mp4'), 'format', FORMATS),
+    resolution: parseEnum(input('resolution', '1080p'), 'resolution', RESOLUTIONS),
+    aspectRatio: parseEnum(input('aspect-ratio', '16:9'), 'aspect-ratio', ASPECT_RATIOS)
+  }
+  if (settings.resolution === '4k' && settings.format !== 'mp4') {
+    throw new InputError('resolution', `4k renders only as mp4, but format is ${settings.format}; use 1080p or format: mp4.`)
+  }
+  return settings
+}
+
+function readCallbackUrl(): string | undefined {
+  const raw = input('callback-url').trim()
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError('callback-url', `'${raw}' is not a URL; expected an https:// webhook URL.`)
+  }
+  if (url.protocol !== 'https:') throw new InputError('callback-url', `must be https (HeyGen only calls https webhooks); got ${url.protocol}//.`)
+  return url.toString()
+}
+
+/** Reads and validates every input. Throws InputError before any network call. */
+export function readInputs(workspace: string): ActionInputs {
+  const apiKey = core.getInput('api-key').trim()
+  if (apiKey) core.setSecret(apiKey)
+
+  const apiUrl = parseApiUrl(input('api-url', 'https://api.heygen.com'))
+  const projectDir = insideWorkspace(workspace, input('path', '.'), 'path')
+  const composition = input('composition', 'index.html').trim()
+  if (path.isAbsolute(composition) || composition.split(/[\\/]/).includes('..')) {
+    throw new InputError('composition', `'${composition}' must be a path inside the project folder, like index.html or compositions/intro.html.`)
+  }
+  const retention = input('retention-days').trim()
+
+  const inputs: ActionInputs = {
+    apiKey,
+    apiUrl,
+    workspace,
+    projectDir,
+    composition,
+    baseVariables: parseVariablesObject(parseStructured(input('variables'), 'variables'), 'variables'),
+    matrix: readMatrix(workspace),
+    nameTemplate: input('name', 'render-{index}'),
+    titleTemplate: input('title') || undefined,
+    callbackIdTemplate: input('callback-id') || undefined,
+    callbackUrl: readCallbackUrl(),
+    settings: readSettings(),
+    wait: parseBoolean(input('wait', 'true'), 'wait'),
+    timeoutMinutes: parseInteger(input('timeout-minutes', '60'), 'timeout-minutes', 1, 24 * 60),
+    concurrency: parseInteger(input('concurrency', '10'), 'concurrency', 1, 100),
+    outputDir: insideWorkspace(workspace, input('output-dir', 'renders'), 'output-dir'),
+    artifact: parseEnum(input('artifact', 'per-video'), 'artifact', ARTIFACT_MODES),
+    retentionDays: retention === '' ? undefined : parseInteger(retention, 'retention-days', 1, 90),
+    failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON),
+    rerender: parseBoolean(input('rerender', 'false'), 'rerender')
+  }
+  if (!inputs.apiKey) {
+    throw new InputError('api-key', 'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}.')
+  }
+  return inputs
+}

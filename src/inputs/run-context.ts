@@ -1,0 +1,40 @@
+import { context } from '@actions/github'
+import { UserError } from '../user-error.js'
+
+/** What the action needs to know about the workflow run it is part of. */
+export interface RunContext {
+  /** The commit being built: the PR head for pull-request events, else GITHUB_SHA. */
+  sha: string
+  eventName: string
+  runId: number
+  runAttempt: number
+  /** owner/name */
+  repository: string
+  serverUrl: string
+  workspace: string
+  pullRequest?: number
+}
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'])
+
+export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const pr = context.payload.pull_request as { number?: number; head?: { sha?: unknown } } | undefined
+  const prHead = PR_EVENTS.has(context.eventName) && typeof pr?.head?.sha === 'string' ? pr.head.sha : undefined
+  // On a pull_request event GITHUB_SHA is a throwaway merge commit; the head is what a re-run rebuilds.
+  const sha = (prHead ?? context.sha ?? '').toLowerCase()
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
+    throw new UserError(
+      `GITHUB_SHA is ${sha ? `'${sha}', not a commit SHA` : 'not set'}: the idempotency keys are derived from the commit being built. Run this action in a workflow, or set GITHUB_SHA.`
+    )
+  }
+  return {
+    sha,
+    eventName: context.eventName ?? '',
+    runId: Number(env.GITHUB_RUN_ID) || 0,
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+    repository: env.GITHUB_REPOSITORY ?? '',
+    serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    pullRequest: typeof pr?.number === 'number' ? pr.number : undefined
+  }
+}
