@@ -1,0 +1,152 @@
+import { Agent, request, type Dispatcher } from 'undici'
+import { ApiError, isFatalStatus } from './api-error.js'
+import { DEFAULT_RETRY, backoffMs, isNetworkCode, parseRetryAfter, shouldRetry, type Outcome, type RetryPolicy } from './retry-policy.js'
+import { sleep } from './sleep.js'
+
+export interface HeygenClientOptions {
+  apiUrl: URL
+  apiKey: string
+  retry?: RetryPolicy
+  log?: (line: string) => void
+  signal?: AbortSignal
+  userAgent?: string
+}
+
+export interface CallOptions {
+  /** Human name of the call, used in errors: "Create render 'intro-en'". */
+  operation: string
+  /** Which API call this is, for the request counters. */
+  kind: CallKind
+  body?: unknown
+  idempotencyKey?: string
+  /** A POST the API documents as idempotent by itself (complete), safe to repeat without a key. */
+  idempotent?: boolean
+  query?: Record<string, string | number | undefined>
+}
+
+export interface CallResult {
+  status: number
+  /** The whole parsed JSON body (the envelope). */
+  json: Record<string, unknown>
+}
+
+/** Counters a run reports and tests assert on. */
+export interface ClientStats {
+  requests: number
+  retries: number
+  byKind: Partial<Record<CallKind, number>>
+}
+
+export type CallKind = 'upload-create' | 'upload-complete' | 'render-create' | 'render-status' | 'render-list' | 'render-delete'
+
+type Method = 'GET' | 'POST' | 'DELETE'
+
+/**
+ * The only place the API key is attached to a request, and only to api-url's origin. Presigned
+ * storage URLs go through presigned.ts, which never sees the key.
+ */
+export class HeygenClient {
+  readonly stats: ClientStats = { requests: 0, retries: 0, byKind: {} }
+  readonly dispatcher: Dispatcher
+  private readonly retry: RetryPolicy
+  private readonly log: (line: string) => void
+
+  constructor(private readonly options: HeygenClientOptions) {
+    this.retry = options.retry ?? DEFAULT_RETRY
+    this.log = options.log ?? (() => undefined)
+    // Keep-alive pool shared by every call; timeouts turn a silent server into a retryable fault.
+    this.dispatcher = new Agent({ connections: 64, headersTimeout: 60_000, bodyTimeout: 120_000, connectTimeout: 15_000 })
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal
+  }
+
+  async call(method: Method, route: string, opts: CallOptions): Promise<CallResult> {
+    const url = new URL(route, this.options.apiUrl)
+    if (url.origin !== this.options.apiUrl.origin) throw new Error(`refusing to send the API key to ${url.origin}`)
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
+    const headers: Record<string, string> = {
+      'x-api-key': this.options.apiKey,
+      accept: 'application/json',
+      'user-agent': this.options.userAgent ?? 'hyperframes-render-action'
+    }
+    if (opts.body !== undefined) headers['content-type'] = 'application/json'
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
+    // A POST may be repeated only when its key makes the repeat a replay rather than a second charge.
+    const safeToRepeat = method !== 'POST' || Boolean(opts.idempotencyKey) || opts.idempotent === true
+
+    for (let attempt = 1; ; attempt++) {
+      this.stats.requests++
+      this.stats.byKind[opts.kind] = (this.stats.byKind[opts.kind] ?? 0) + 1
+      let outcome: Outcome
+      let waitMs: number | undefined
+      let failure: ApiError
+      try {
+        const res = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: this.options.signal })
+        const text = await res.body.text()
+        const json = parseJson(text)
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          if (!json) throw unexpected(opts.operation, res.statusCode, text)
+          return { status: res.statusCode, json }
+        }
+        const err = readError(json)
+        failure = new ApiError(opts.operation, res.statusCode, err?.code ?? `http_${res.statusCode}`, err?.message ?? summarize(text), err?.param)
+        if (isFatalStatus(res.statusCode)) throw failure
+        outcome = { status: res.statusCode, code: err?.code }
+        waitMs = parseRetryAfter(headerValue(res.headers['retry-after']))
+      } catch (error) {
+        if (error instanceof ApiError) throw error
+        if (this.options.signal?.aborted) throw error
+        const code = (error as { code?: unknown }).code
+        if (!isNetworkCode(code)) throw error
+        outcome = { networkCode: code }
+        failure = new ApiError(opts.operation, 0, 'network_error', `${code}: ${(error as Error).message}`)
+      }
+      if (attempt >= this.retry.maxAttempts || !shouldRetry(outcome, safeToRepeat)) throw failure
+      const delay = waitMs !== undefined ? Math.min(waitMs, this.retry.retryAfterCapMs) : backoffMs(attempt, this.retry)
+      this.stats.retries++
+      this.log(`${opts.operation}: ${describeOutcome(outcome)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.retry.maxAttempts})`)
+      await sleep(delay, this.options.signal)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close()
+  }
+}
+
+function describeOutcome(outcome: Outcome): string {
+  return 'networkCode' in outcome ? outcome.networkCode : `HTTP ${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function readError(json: Record<string, unknown> | undefined): { code: string; message: string; param?: string } | undefined {
+  const error = json?.error
+  if (!error || typeof error !== 'object') return undefined
+  const e = error as Record<string, unknown>
+  if (typeof e.code !== 'string') return undefined
+  return { code: e.code, message: typeof e.message === 'string' ? e.message : '', param: typeof e.param === 'string' ? e.param : undefined }
+}
+
+function summarize(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  return oneLine ? oneLine.slice(0, 200) : 'empty response body'
+}
+
+export function unexpected(operation: string, status: number, detail: string): ApiError {
+  return new ApiError(operation, status, 'unexpected_response', `the response was not the expected JSON (${summarize(detail)})`)
+}

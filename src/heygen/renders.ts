@@ -1,0 +1,58 @@
+import type { HeygenClient } from './client.js'
+import { unexpected } from './client.js'
+import { dataObject, optionalNumber, optionalString, requireString } from './envelope.js'
+
+/** The create body, exactly the contract's properties (the API refuses any other). */
+export interface CreateRenderBody {
+  project: { type: 'asset_id'; asset_id: string }
+  fps?: number
+  quality: string
+  format: string
+  resolution: string
+  aspect_ratio: string
+  composition?: string
+  variables?: Record<string, string | number | boolean>
+  title?: string
+  callback_id?: string
+  callback_url?: string
+}
+
+export const RENDER_STATUSES = ['queued', 'rendering', 'completed', 'failed'] as const
+export type RenderStatus = (typeof RENDER_STATUSES)[number]
+export const TERMINAL_STATUSES: ReadonlySet<RenderStatus> = new Set(['completed', 'failed'])
+
+export interface RenderDetail {
+  renderId: string
+  status: RenderStatus
+  videoUrl?: string
+  thumbnailUrl?: string
+  duration?: number
+  failureMessage?: string
+}
+
+export async function createRender(client: HeygenClient, body: CreateRenderBody, key: string, label: string): Promise<string> {
+  const operation = `Create render '${label}'`
+  const res = await client.call('POST', '/v3/hyperframes/renders', { operation, kind: 'render-create', body, idempotencyKey: key })
+  return requireString(dataObject(res.json, operation, res.status), 'render_id', operation, res.status)
+}
+
+export async function getRender(client: HeygenClient, renderId: string, label: string): Promise<RenderDetail> {
+  const operation = `Get render '${label}' (${renderId})`
+  const res = await client.call('GET', `/v3/hyperframes/renders/${encodeURIComponent(renderId)}`, { operation, kind: 'render-status' })
+  return parseRenderDetail(dataObject(res.json, operation, res.status), operation, res.status)
+}
+
+export function parseRenderDetail(data: Record<string, unknown>, operation: string, status: number): RenderDetail {
+  const renderStatus = data.status
+  if (typeof renderStatus !== 'string' || !(RENDER_STATUSES as readonly string[]).includes(renderStatus)) {
+    throw unexpected(operation, status, `unknown render status ${JSON.stringify(renderStatus)}`)
+  }
+  return {
+    renderId: requireString(data, 'render_id', operation, status),
+    status: renderStatus as RenderStatus,
+    videoUrl: optionalString(data, 'video_url'),
+    thumbnailUrl: optionalString(data, 'thumbnail_url'),
+    duration: optionalNumber(data, 'duration'),
+    failureMessage: optionalString(data, 'failure_message')
+  }
+}

@@ -1,0 +1,24 @@
+import * as core from '@actions/core'
+import type { ResultEntry } from './results.js'
+
+export interface RunTotals {
+  succeeded: number
+  failed: number
+}
+
+export function totals(results: ResultEntry[]): RunTotals {
+  const succeeded = results.filter((r) => r.status === 'completed' || r.status === 'submitted').length
+  return { succeeded, failed: results.length - succeeded }
+}
+
+/** Written on every exit path, so a failing or cancelled step still tells later steps what it did. */
+export function writeOutputs(results: ResultEntry[], assetId: string | undefined): RunTotals {
+  const t = totals(results)
+  core.setOutput('results', JSON.stringify(results))
+  core.setOutput('render-ids', JSON.stringify(results.map((r) => r.render_id).filter((id): id is string => id !== null)))
+  core.setOutput('videos', JSON.stringify(results.map((r) => r.video_path).filter((p): p is string => p !== null)))
+  core.setOutput('succeeded', String(t.succeeded))
+  core.setOutput('failed', String(t.failed))
+  core.setOutput('asset-id', assetId ?? '')
+  return t
+}

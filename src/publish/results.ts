@@ -1,0 +1,47 @@
+import path from 'node:path'
+import type { Variables } from '../inputs/matrix.js'
+import type { RenderOutcome } from '../render/outcome.js'
+import type { ArtifactRecord } from './artifacts.js'
+
+/** One entry of the `results` output: the contract with the workflow's later steps. */
+export interface ResultEntry {
+  name: string
+  index: number
+  variables: Variables
+  render_id: string | null
+  idempotency_key: string
+  status: string
+  video_path: string | null
+  video_url: string | null
+  thumbnail_url: string | null
+  duration: number | null
+  artifact_id: number | null
+  artifact_url: string | null
+  failure_message: string | null
+}
+
+export function buildResults(outcomes: RenderOutcome[], artifacts: Map<number, ArtifactRecord>, workspace: string): ResultEntry[] {
+  return outcomes.map((o) => {
+    const artifact = artifacts.get(o.job.index)
+    return {
+      name: o.job.name,
+      index: o.job.index,
+      variables: o.job.variables,
+      render_id: o.renderId ?? null,
+      idempotency_key: o.key,
+      status: o.status,
+      video_path: o.videoPath ? workspaceRelative(workspace, o.videoPath) : null,
+      video_url: o.videoUrl ?? null,
+      thumbnail_url: o.thumbnailUrl ?? null,
+      duration: o.duration ?? null,
+      artifact_id: artifact?.id ?? null,
+      artifact_url: artifact?.url ?? null,
+      failure_message: o.failureMessage ?? null
+    }
+  })
+}
+
+/** Paths relative to the workspace, as later steps (and upload-artifact) expect them. */
+function workspaceRelative(workspace: string, file: string): string {
+  return path.relative(workspace, file).split(path.sep).join('/')
+}

@@ -1,0 +1,39 @@
+import type { HeygenClient } from '../heygen/client.js'
+import { PresignedError, downloadFile } from '../heygen/presigned.js'
+import { createRender, getRender, type RenderDetail } from '../heygen/renders.js'
+import { UserError } from '../user-error.js'
+import type { RenderBackend } from './backend.js'
+import type { RenderJob } from './plan.js'
+
+const DOWNLOAD_TRIES = 4
+
+export class HeygenBackend implements RenderBackend {
+  constructor(
+    private readonly client: HeygenClient,
+    private readonly assetId: string
+  ) {}
+
+  submit(job: RenderJob, key: string): Promise<string> {
+    return createRender(this.client, { project: { type: 'asset_id', asset_id: this.assetId }, ...job.request }, key, job.name)
+  }
+
+  status(renderId: string, job: RenderJob): Promise<RenderDetail> {
+    return getRender(this.client, renderId, job.name)
+  }
+
+  /** Signed video URLs are short-lived: on a refusal or a cut transfer, ask for a fresh one. */
+  async fetchVideo(detail: RenderDetail, job: RenderJob, dest: string): Promise<number> {
+    let current = detail
+    for (let attempt = 1; ; attempt++) {
+      if (!current.videoUrl) throw new UserError(`Render '${job.name}' (${current.renderId}) completed without a video_url.`)
+      try {
+        return await downloadFile(current.videoUrl, dest, this.client.dispatcher, this.client.signal)
+      } catch (error) {
+        if (this.client.signal?.aborted || attempt >= DOWNLOAD_TRIES) throw error
+        const retryable = error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status >= 500 : true
+        if (!retryable) throw error
+        current = await getRender(this.client, current.renderId, job.name)
+      }
+    }
+  }
+}

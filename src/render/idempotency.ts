@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto'
+
+/** Stable JSON: object keys sorted at every level, so equal requests hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export interface RenderKeyInput {
+  sha: string
+  zipSha256: string
+  /** The create body without `project`: the asset id changes per upload, the zip checksum does not. */
+  request: unknown
+  /** Set when the user asked to render again: the run id and attempt make the key new. */
+  rerun?: { runId: number; attempt: number }
+}
+
+// Bump when the key recipe changes, so an old replay can never answer a request it does not match.
+const KEY_VERSION = 'v1'
+
+/**
+ * The key a render is submitted with. It holds the commit SHA (a re-run of the same commit
+ * replays instead of paying twice) and a digest of everything that makes the request (any change
+ * is a new render). The API replays a key even when the body differs, so the digest must cover
+ * the whole request. Only [A-Za-z0-9_:.-] may appear; SHAs and hex digests keep to that.
+ */
+export function renderKey(input: RenderKeyInput): string {
+  const digest = createHash('sha256')
+    .update(canonicalJson({ v: KEY_VERSION, zip: input.zipSha256, request: input.request }))
+    .digest('hex')
+    .slice(0, 32)
+  const base = `hf-${input.sha}-${digest}`
+  return input.rerun ? `${base}-run${input.rerun.runId}.${input.rerun.attempt}` : base
+}
+
+/** The upload is keyed by content alone: the same zip within 24 h replays the same asset. */
+export function uploadKey(zipSha256: string): string {
+  return `hf-asset-${zipSha256}`
+}

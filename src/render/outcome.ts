@@ -1,0 +1,26 @@
+import type { RenderJob } from './plan.js'
+
+/**
+ * Where a render ended up. `error`: the action could not submit, poll or download it;
+ * `pending`: never submitted; `timed_out` / `cancelled`: still running on HeyGen when we stopped.
+ */
+export type OutcomeStatus = 'pending' | 'submitted' | 'queued' | 'rendering' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'error'
+
+export interface RenderOutcome {
+  job: RenderJob
+  key: string
+  status: OutcomeStatus
+  renderId?: string
+  videoPath?: string
+  videoBytes?: number
+  videoUrl?: string
+  thumbnailUrl?: string
+  duration?: number
+  failureMessage?: string
+  /** Set when the error was the API's own (code from the contract). */
+  errorCode?: string
+}
+
+export function isSuccess(o: RenderOutcome): boolean {
+  return o.status === 'completed' || o.status === 'submitted'
+}
