@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
+export const FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures')
+export const SHA_A = 'a'.repeat(40)
+export const SHA_B = 'b'.repeat(40)
+
+export interface ResultEntry {
+  name: string
+  index: number
+  variables: Record<string, unknown>
+  render_id: string | null
+  idempotency_key: string
+  status: string
+  video_path: string | null
+  video_url: string | null
+  thumbnail_url: string | null
+  duration: number | null
+  artifact_id: number | null
+  artifact_url: string | null
+  failure_message: string | null
+}
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  results: ResultEntry[]
+}
+
+/** A fresh workspace holding a copy of a fixture project under `project/`. */
+export function makeWorkspace(fixture = 'basic'): string {
+  const ws = mkdtempSync(path.join(os.tmpdir(), 'hf-ws-'))
+  cpSync(path.join(FIXTURES, fixture), path.join(ws, 'project'), { recursive: true })
+  return ws
+}
+
+/** Parses a GITHUB_OUTPUT file as a runner does: `name<<DELIM` heredocs and `name=value` lines. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const [, name, delim] = heredoc
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== delim) value.push(lines[i])
+      out[name] = value.join('\n')
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return out
+}
+
+export interface RunOptions {
+  workspace: string
+  inputs: Record<string, string>
+  sha?: string
+  runId?: number
+  runAttempt?: number
+  eventName?: string
+  event?: unknown
+  env?: Record<string, string>
+  /** Called with the child once it is running (e.g. to send it a signal). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void
+}
+
+/** Runs the bundled action the way a runner does: INPUT_* and GITHUB_* variables, files for outputs and summary. */
+export async function runAction(opts: RunOptions): Promise<ActionRun> {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'hf-run-'))
+  const outputFile = path.join(state, 'output')
+  const summaryFile = path.join(state, 'summary')
+  const eventFile = path.join(state, 'event.json')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  writeFileSync(eventFile, JSON.stringify(opts.event ?? {}))
+  mkdirSync(path.join(state, 'tmp'))
+
+  // Only what a runner would set: nothing of this test process's own GITHUB_* or ACTIONS_* leaks in.
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: opts.workspace,
+    GITHUB_SHA: opts.sha ?? SHA_A,
+    GITHUB_REPOSITORY: 'octo/videos',
+    GITHUB_RUN_ID: String(opts.runId ?? 1001),
+    GITHUB_RUN_ATTEMPT: String(opts.runAttempt ?? 1),
+    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: path.join(state, 'tmp'),
+    ...opts.env
+  }
+  for (const [name, value] of Object.entries(opts.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+
+  const child = spawn(process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  opts.onSpawn?.(child)
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)))
+
+  const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+  const results = outputs.results ? (JSON.parse(outputs.results) as ResultEntry[]) : []
+  return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '', results }
+}
+
+/** The inputs every emulator-backed run needs. */
+export function emulatorInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'api-key': 'test-key-123', 'api-url': url, path: 'project', ...extra }
+}

@@ -1,0 +1,10 @@
+/** The local HeyGen-compatible HyperFrames API emulator (dev and test only). */
+export { startEmulator, type Emulator } from './server.js'
+export type { EmulatorOptions } from './options.js'
+export type { FaultRule } from './faults.js'
+export type { EmulatorStats, RequestRecord } from './stats.js'
+export type { RenderEngine, EngineJob } from './engine.js'
+export type { RenderSnapshot, RenderStatus } from './renders.js'
+export type { CreateRenderBody, ProjectSource, DirectUploadBody, Quality, OutputFormat, Resolution, AspectRatio } from './validate.js'
+export { createFastEngine } from './engine-fast.js'
+export { UPLOAD_CHECKSUM_HEADER } from './uploads.js'

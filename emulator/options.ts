@@ -1,0 +1,73 @@
+import type { RenderEngine } from './engine.js'
+import type { FaultRule } from './faults.js'
+import type { CreateRenderBody } from './validate.js'
+
+export interface EmulatorOptions {
+  /** Default 0 (ephemeral). */
+  port?: number
+  /** Default '127.0.0.1'. */
+  host?: string
+  /** Accepted x-api-key / Bearer values; default ['emulator-key']. */
+  apiKeys?: string[]
+  /** Simulated time in 'rendering'; default 300. */
+  renderMs?: number
+  /** ± random jitter on renderMs (seeded); default 0. */
+  renderJitterMs?: number
+  /** Time spent 'queued' before a render may take a slot; default 50. */
+  queueMs?: number
+  /** Account concurrency: renders beyond this stay 'queued' until a slot frees; default 20. */
+  maxConcurrentRenders?: number
+  /** Lifetime of presigned upload/video/thumbnail URLs; default 300. 0 issues already-expired URLs. */
+  urlTtlSeconds?: number
+  /** Added to every /v3 API response; default 0. */
+  latencyMs?: number
+  faults?: FaultRule[]
+  /** Return a failure_message to make that render end 'failed'. */
+  failRender?: (req: CreateRenderBody) => string | undefined
+  /** The render stays 'rendering' forever (and keeps its concurrency slot). */
+  neverFinish?: (req: CreateRenderBody) => boolean
+  /** Default: the fast H.264 engine. */
+  engine?: RenderEngine
+  /** Seeds the PRNG behind fault probabilities and render jitter. */
+  seed?: number
+  /** Default: silent. */
+  log?: (line: string) => void
+}
+
+export interface ResolvedOptions {
+  port: number
+  host: string
+  apiKeys: ReadonlySet<string>
+  renderMs: number
+  renderJitterMs: number
+  queueMs: number
+  maxConcurrentRenders: number
+  urlTtlSeconds: number
+  latencyMs: number
+  failRender: (req: CreateRenderBody) => string | undefined
+  neverFinish: (req: CreateRenderBody) => boolean
+  log: (line: string) => void
+}
+
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    apiKeys: new Set(options.apiKeys ?? ['emulator-key']),
+    renderMs: nonNegative(options.renderMs, 300, 'renderMs'),
+    renderJitterMs: nonNegative(options.renderJitterMs, 0, 'renderJitterMs'),
+    queueMs: nonNegative(options.queueMs, 50, 'queueMs'),
+    maxConcurrentRenders: Math.max(1, Math.floor(options.maxConcurrentRenders ?? 20)),
+    urlTtlSeconds: nonNegative(options.urlTtlSeconds, 300, 'urlTtlSeconds'),
+    latencyMs: nonNegative(options.latencyMs, 0, 'latencyMs'),
+    failRender: options.failRender ?? (() => undefined),
+    neverFinish: options.neverFinish ?? (() => false),
+    log: options.log ?? (() => undefined)
+  }
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`EmulatorOptions.${name} must be a non-negative number, got ${value}`)
+  return value
+}
