@@ -43,3 +43,14 @@ describe('idempotency keys', () => {
     expect(uploadKey(ZIP)).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/)
   })
 })
+
+describe('retry keys after an earlier failure', () => {
+  it('name the failed render, stay within the API alphabet and do not grow with the chain', async () => {
+    const { retryKey } = await import('../src/render/idempotency.js')
+    const base = renderKey({ sha: SHA, zipSha256: ZIP, request })
+    expect(retryKey(base, 'abc123')).toBe(`${base}-after-abc123`)
+    expect(retryKey(base, 'r/1 x')).toBe(`${base}-after-r_1_x`)
+    expect(retryKey(base, 'x'.repeat(400))).toHaveLength(255)
+    expect(retryKey(base, 'second')).not.toBe(retryKey(base, 'first'))
+  })
+})

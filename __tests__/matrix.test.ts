@@ -251,3 +251,12 @@ describe('parseVariablesObject and mergeVariables', () => {
     })
   })
 })
+
+describe('max-renders', () => {
+  it('lets a user raise the 256 cap knowingly, and names the input when it is hit', async () => {
+    const { expandMatrix } = await import('../src/inputs/matrix.js')
+    const big = { n: Array.from({ length: 300 }, (_, i) => i) }
+    expect(expandMatrix(big, 'matrix', 300)).toHaveLength(300)
+    expect(() => expandMatrix(big, 'matrix', 299)).toThrow('expands to 300 renders; the limit is 299 (max-renders)')
+  })
+})

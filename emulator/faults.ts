@@ -18,6 +18,10 @@ export interface FaultRule {
   truncate?: boolean
   /** Add latency, then continue (with this rule's action, or normally if it has none). */
   delayMs?: number
+  /** Answer `status` (default 200) with this body as-is: a proxy's HTML page, a truncated JSON. */
+  rawBody?: string
+  /** Content-Type for `rawBody`; default text/html. */
+  contentType?: string
   /** Apply to the next N matching requests only (default: unlimited). */
   times?: number
   /** 0..1: apply randomly, drawn from the seeded PRNG. */
@@ -30,6 +34,7 @@ export type FaultAction =
   | { kind: 'reset' }
   | { kind: 'hang' }
   | { kind: 'truncate' }
+  | { kind: 'raw'; status: number; body: string; contentType: string }
 
 export interface FaultPlan {
   delayMs: number
@@ -78,7 +83,7 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.route !== '*' && rule.route !== route) continue
       if (rule.remaining <= 0) continue
-      if (rule.truncate && !rule.status && !rule.reset && !rule.hang && !isDownload(route)) continue
+      if (rule.truncate && !rule.status && !rule.reset && !rule.hang && rule.rawBody === undefined && !isDownload(route)) continue
       if (rule.probability !== undefined && this.random() >= rule.probability) continue
       rule.remaining -= 1
       plan.delayMs += rule.delayMs ?? 0
@@ -99,6 +104,7 @@ function isDownload(route: string): boolean {
 function actionOf(rule: FaultRule): FaultAction | undefined {
   if (rule.reset) return { kind: 'reset' }
   if (rule.hang) return { kind: 'hang' }
+  if (rule.rawBody !== undefined) return { kind: 'raw', status: rule.status ?? 200, body: rule.rawBody, contentType: rule.contentType ?? 'text/html' }
   if (rule.status !== undefined) {
     return {
       kind: 'status',

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { hasCredentialHeader, requireApiKey } from './auth.js'
 import { serveDownload } from './downloads.js'
@@ -20,7 +20,7 @@ import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './op
 import { Presigner } from './presign.js'
 import { createRandom } from './prng.js'
 import { Renders, type RenderSnapshot } from './renders.js'
-import { isStorageRoute, matchRoute, type RouteName } from './routes.js'
+import { isStorageRoute, matchRoute, type RouteMatch, type RouteName } from './routes.js'
 import { createStats, resetStats, type EmulatorStats, type RequestRecord } from './stats.js'
 import { Timers } from './timers.js'
 import { Uploads } from './uploads.js'
@@ -28,9 +28,14 @@ import { parseJsonBody, validateCompleteBody, validateCreateBody, validateDirect
 import { Webhooks } from './webhooks.js'
 
 export interface Emulator {
-  /** e.g. http://127.0.0.1:54321 */
+  /** The API origin, e.g. http://127.0.0.1:54321 */
   url: string
   port: number
+  /**
+   * The storage origin that presigned upload/download URLs point at. Like S3 beside
+   * api.heygen.com it is another origin, so a test can see what a client sends where.
+   */
+  storageUrl: string
   stats: EmulatorStats
   renders(): RenderSnapshot[]
   videoBytes(renderId: string): Buffer | undefined
@@ -58,38 +63,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const resolved = resolveOptions(options)
   const sockets = new Set<Socket>()
   let app: App | undefined
-  const server = createServer((req, res) => {
-    if (!app) {
-      res.writeHead(503).end()
-      return
-    }
-    handle(app, req, res).catch((err: unknown) => {
-      resolved.log(`internal error: ${(err as Error).stack ?? String(err)}`)
-      if (!res.headersSent) sendResult(res, { status: 500, body: errorBody('internal_error', 'Emulator internal error.') })
-      else res.destroy()
+  const listen = async (origin: Origin): Promise<{ server: Server; url: string; port: number }> => {
+    const server = createServer((req, res) => {
+      if (!app) {
+        res.writeHead(503).end()
+        return
+      }
+      handle(app, origin, req, res).catch((err: unknown) => {
+        resolved.log(`internal error: ${(err as Error).stack ?? String(err)}`)
+        if (!res.headersSent) sendResult(res, { status: 500, body: errorBody('internal_error', 'Emulator internal error.') })
+        else res.destroy()
+      })
     })
-  })
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(resolved.port, resolved.host, () => {
-      server.off('error', reject)
-      resolve()
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
     })
-  })
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('emulator: unexpected server address')
-  const url = `http://${urlHost(resolved.host)}:${address.port}`
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(origin === 'api' ? resolved.port : 0, resolved.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = server.address()
+    if (address === null || typeof address === 'string') throw new Error('emulator: unexpected server address')
+    return { server, url: `http://${urlHost(resolved.host)}:${address.port}`, port: address.port }
+  }
+  const api = await listen('api')
+  const storage = await listen('storage')
+  const url = api.url
 
   const stats = createStats()
   const random = createRandom(options.seed)
   const timers = new Timers()
   const webhooks = new Webhooks(resolved.log)
-  const presigner = new Presigner(url, resolved.urlTtlSeconds)
-  const uploads = new Uploads(stats, presigner, url)
+  const presigner = new Presigner(storage.url, resolved.urlTtlSeconds)
+  const uploads = new Uploads(stats, presigner, storage.url)
   const engine = options.engine ?? createFastEngine({ log: resolved.log })
   const shutdown = new AbortController()
   const renders = new Renders({ options: resolved, stats, uploads, presigner, timers, engine, random, webhooks, signal: shutdown.signal })
@@ -99,7 +109,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closing: Promise<void> | undefined
   return {
     url,
-    port: address.port,
+    port: api.port,
+    storageUrl: storage.url,
     stats,
     renders: () => renders.snapshot(),
     videoBytes: (id) => renders.videoBytes(id),
@@ -110,20 +121,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         timers.clearAll()
         webhooks.close()
         shutdown.abort()
-        server.close(() => resolve())
+        let open = 2
+        for (const { server } of [api, storage]) server.close(() => --open === 0 && resolve())
         // Hung requests and idle keep-alive connections would otherwise hold close() open.
         for (const socket of sockets) socket.destroy()
-        server.closeAllConnections()
+        for (const { server } of [api, storage]) server.closeAllConnections()
       })
       return closing
     }
   }
 }
 
-async function handle(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+type Origin = 'api' | 'storage'
+
+async function handle(app: App, origin: Origin, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET'
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
-  const match = matchRoute(method, url.pathname)
+  const found = matchRoute(method, url.pathname)
+  // Each origin serves only its own routes, as api.heygen.com and its storage bucket do.
+  const match: RouteMatch = found.kind === 'route' && isStorageRoute(found.name) !== (origin === 'storage') ? { kind: 'unknown' } : found
   const label = match.kind === 'route' ? match.name : 'unknown'
   const idempotencyKey = header(req, 'idempotency-key')
   const record: RequestRecord = {
@@ -243,6 +259,10 @@ function applyFault(app: App, req: IncomingMessage, res: ServerResponse, action:
       sendResult(res, { status: action.status, body: errorBody(action.code, action.message) })
       return
     }
+    case 'raw':
+      res.writeHead(action.status, { 'content-type': action.contentType, 'content-length': String(Buffer.byteLength(action.body)) })
+      res.end(action.body)
+      return
     case 'truncate':
       return // only meaningful for downloads, handled there
   }

@@ -36,6 +36,7 @@ interface RunState {
 }
 
 export async function run(): Promise<void> {
+  const startedAt = Date.now()
   const state: RunState = { outcomes: [], artifacts: new Map() }
   const cancel = new AbortController()
   // A cancelled job gets SIGINT then SIGTERM; stop waiting and report what was submitted.
@@ -48,7 +49,7 @@ export async function run(): Promise<void> {
 
   let failure: string | undefined
   try {
-    failure = await pipeline(state, cancel.signal)
+    failure = await pipeline(state, cancel.signal, startedAt)
   } catch (error) {
     failure = describeError(error, cancel.signal)
   } finally {
@@ -60,7 +61,7 @@ export async function run(): Promise<void> {
 }
 
 /** inputs → plan → package → upload → render → collect; returns a failure message per fail-on. */
-async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
+async function pipeline(state: RunState, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   const inputs = (state.inputs = readInputs(ctx.workspace))
   const jobs = planJobs(inputs, ctx.sha)
@@ -71,7 +72,13 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: 'pending' }))
   await mkdir(inputs.outputDir, { recursive: true })
 
-  const client = new HeygenClient({ apiUrl: inputs.apiUrl, apiKey: inputs.apiKey, signal, log: (line) => core.info(line) })
+  const client = new HeygenClient({
+    apiUrl: inputs.apiUrl,
+    apiKey: inputs.apiKey,
+    signal,
+    timeoutMs: inputs.requestTimeoutSeconds * 1000,
+    log: (line) => core.info(line)
+  })
   try {
     state.assetId = await uploadZip(client, zip, uploadKey(zip.sha256), (line) => core.warning(line))
     core.info(`Uploaded the project once as asset ${state.assetId}; submitting ${jobs.length} render${jobs.length === 1 ? '' : 's'} (up to ${inputs.concurrency} at a time).`)
@@ -80,10 +87,11 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
     const result = await runRenders(state.outcomes, new HeygenBackend(client, state.assetId), {
       concurrency: inputs.concurrency,
       wait: inputs.wait,
-      deadline: Date.now() + inputs.timeoutMinutes * 60_000,
+      deadline: startedAt + inputs.timeoutMinutes * 60_000,
       outputDir: inputs.outputDir,
       signal,
-      log: coreLog
+      log: coreLog,
+      runStartedAt: startedAt
     })
     core.info(`API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), retries: ${client.stats.retries}.`)
     if (signal.aborted) throw signal.reason

@@ -33,6 +33,8 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   results: ResultEntry[]
+  /** The runner-side folder: output and summary files, the event payload, RUNNER_TEMP. */
+  stateDir: string
 }
 
 /** A fresh workspace holding a copy of a fixture project under `project/`. */
@@ -115,7 +117,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
 
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
   const results = outputs.results ? (JSON.parse(outputs.results) as ResultEntry[]) : []
-  return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '', results }
+  return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '', results, stateDir: state }
 }
 
 /** The inputs every emulator-backed run needs. */

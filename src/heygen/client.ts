@@ -10,6 +10,8 @@ export interface HeygenClientOptions {
   log?: (line: string) => void
   signal?: AbortSignal
   userAgent?: string
+  /** Silence after which a request is a network fault (and retried where safe). Default 60 s. */
+  timeoutMs?: number
 }
 
 export interface CallOptions {
@@ -55,7 +57,8 @@ export class HeygenClient {
     this.retry = options.retry ?? DEFAULT_RETRY
     this.log = options.log ?? (() => undefined)
     // Keep-alive pool shared by every call; timeouts turn a silent server into a retryable fault.
-    this.dispatcher = new Agent({ connections: 64, headersTimeout: 60_000, bodyTimeout: 120_000, connectTimeout: 15_000 })
+    const timeout = options.timeoutMs ?? 60_000
+    this.dispatcher = new Agent({ connections: 64, headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: Math.min(timeout, 15_000) })
   }
 
   get signal(): AbortSignal | undefined {
@@ -113,7 +116,9 @@ export class HeygenClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close()
+    // After a cancel nothing in flight matters any more: drop the sockets instead of draining them.
+    if (this.options.signal?.aborted) await this.dispatcher.destroy()
+    else await this.dispatcher.close()
   }
 }
 

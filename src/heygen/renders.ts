@@ -28,6 +28,8 @@ export interface RenderDetail {
   thumbnailUrl?: string
   duration?: number
   failureMessage?: string
+  /** Unix seconds. */
+  createdAt?: number
 }
 
 export async function createRender(client: HeygenClient, body: CreateRenderBody, key: string, label: string): Promise<string> {
@@ -53,6 +55,7 @@ export function parseRenderDetail(data: Record<string, unknown>, operation: stri
     videoUrl: optionalString(data, 'video_url'),
     thumbnailUrl: optionalString(data, 'thumbnail_url'),
     duration: optionalNumber(data, 'duration'),
-    failureMessage: optionalString(data, 'failure_message')
+    failureMessage: optionalString(data, 'failure_message'),
+    createdAt: optionalNumber(data, 'created_at')
   }
 }

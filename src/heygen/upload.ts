@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js'
 import type { HeygenClient } from './client.js'
 import { dataObject, requireString } from './envelope.js'
 import { PresignedError, putFile } from './presigned.js'
+import { DEFAULT_RETRY, backoffMs } from './retry-policy.js'
 import { sleep } from './sleep.js'
 
 export interface ZipToUpload {
@@ -14,6 +15,7 @@ export interface ZipToUpload {
 const CONTENT_TYPE = 'application/zip'
 const UPLOAD_TRIES = 3
 const COMPLETE_TRIES = 8
+const PUT_TRIES = 5
 
 /**
  * The direct-to-storage flow: create → PUT the bytes → complete. The create carries an
@@ -57,9 +59,9 @@ async function putWithRetry(client: HeygenClient, url: string, headers: Record<s
     try {
       return await putFile(url, headers, zip.zipPath, zip.size, client.dispatcher, client.signal)
     } catch (error) {
-      const transient = error instanceof PresignedError ? error.status >= 500 : !client.signal?.aborted
-      if (!transient || attempt >= 3) throw error
-      await sleep(500 * 2 ** attempt, client.signal)
+      const transient = error instanceof PresignedError ? error.status >= 500 || error.status === 429 : !client.signal?.aborted
+      if (!transient || attempt >= PUT_TRIES) throw error
+      await sleep(backoffMs(attempt, DEFAULT_RETRY), client.signal)
     }
   }
 }

@@ -16,7 +16,7 @@ export const MAX_MATRIX_ENTRIES = 256
  * - an object: expanded like a workflow's `strategy.matrix` (cross product, then `exclude`, then
  *   `include`), so people can reuse what they already know from GitHub.
  */
-export function expandMatrix(raw: unknown, input: string): Variables[] {
+export function expandMatrix(raw: unknown, input: string, limit: number = MAX_MATRIX_ENTRIES): Variables[] {
   if (raw === undefined || raw === null) return [{}]
   if (Array.isArray(raw)) {
     if (raw.length === 0) {
@@ -28,9 +28,9 @@ export function expandMatrix(raw: unknown, input: string): Variables[] {
       }
       return toVariables(entry, input, `in entry ${i + 1}`)
     })
-    return capped(entries, input)
+    return capped(entries, input, limit)
   }
-  if (isPlainObject(raw)) return capped(expandGitHubMatrix(raw, input), input)
+  if (isPlainObject(raw)) return capped(expandGitHubMatrix(raw, input, limit), input, limit)
   throw new InputError(
     input,
     `is ${kindOf(raw)}; expected a list of variable objects, or a mapping of variable → list of values (like strategy.matrix)`
@@ -51,11 +51,11 @@ export function mergeVariables(base: Variables, entry: Variables): Variables {
   return { ...base, ...entry }
 }
 
-function capped(entries: Variables[], input: string): Variables[] {
-  if (entries.length > MAX_MATRIX_ENTRIES) {
+function capped(entries: Variables[], input: string, limit: number): Variables[] {
+  if (entries.length > limit) {
     throw new InputError(
       input,
-      `expands to ${entries.length} renders; the limit is ${MAX_MATRIX_ENTRIES} (as for a GitHub matrix). Split it across jobs or trim it with exclude`
+      `expands to ${entries.length} renders; the limit is ${limit} (max-renders). Raise max-renders if that many renders are meant, or trim the matrix with exclude`
     )
   }
   return entries
@@ -99,7 +99,7 @@ function suffix(where: string): string {
  * 4. includes that matched no combination are appended, in order, as combinations of their own.
  * An include with only extra keys therefore matches every combination.
  */
-function expandGitHubMatrix(raw: Record<string, unknown>, input: string): Variables[] {
+function expandGitHubMatrix(raw: Record<string, unknown>, input: string, limit: number): Variables[] {
   const vectors: [string, VariableValue[]][] = []
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'include' || key === 'exclude') continue
@@ -149,10 +149,10 @@ function expandGitHubMatrix(raw: Record<string, unknown>, input: string): Variab
 
   // Checked before building so a typo like 20 keys of 10 values fails fast instead of hanging.
   const productSize = vectors.length === 0 ? 0 : vectors.reduce((n, [, values]) => n * values.length, 1)
-  if (productSize > MAX_MATRIX_ENTRIES * 64) {
+  if (productSize > limit * 64) {
     throw new InputError(
       input,
-      `expands to ${productSize} combinations before exclude; the limit is ${MAX_MATRIX_ENTRIES} renders`
+      `expands to ${productSize} combinations before exclude; the limit is ${limit} renders (max-renders)`
     )
   }
 

@@ -3,9 +3,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
 import { InputError } from './input-error.js'
-import { expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
+import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
 import { parseStructured } from './structured.js'
-import { parseBoolean, parseEnum, parseInteger } from './values.js'
+import { parseBoolean, parseEnum, parseInteger, parseNumber } from './values.js'
 
 export const QUALITIES = ['draft', 'standard', 'high'] as const
 export const FORMATS = ['mp4', 'webm', 'mov'] as const
@@ -47,6 +47,8 @@ export interface ActionInputs {
   settings: RenderSettings
   wait: boolean
   timeoutMinutes: number
+  /** How long one request may stay silent before it counts as a network fault and is retried. */
+  requestTimeoutSeconds: number
   concurrency: number
   outputDir: string
   artifact: ArtifactMode
@@ -72,6 +74,8 @@ export function insideWorkspace(workspace: string, relative: string, inputName: 
 }
 
 function readMatrix(workspace: string): Variables[] {
+  // GitHub caps a job matrix at 256; so do we unless the user knowingly raises it.
+  const limit = parseInteger(input('max-renders', String(MAX_MATRIX_ENTRIES)), 'max-renders', 1, 10_000)
   const inline = input('matrix')
   const file = input('matrix-file')
   if (inline.trim() && file.trim()) {
@@ -82,9 +86,9 @@ function readMatrix(workspace: string): Variables[] {
     if (!existsSync(filePath) || !statSync(filePath).isFile()) {
       throw new InputError('matrix-file', `'${file.trim()}' does not exist; expected a JSON or YAML file in the repository.`)
     }
-    return expandMatrix(parseStructured(readFileSync(filePath, 'utf8'), 'matrix-file'), 'matrix-file')
+    return expandMatrix(parseStructured(readFileSync(filePath, 'utf8'), 'matrix-file'), 'matrix-file', limit)
   }
-  return expandMatrix(parseStructured(inline, 'matrix'), 'matrix')
+  return expandMatrix(parseStructured(inline, 'matrix'), 'matrix', limit)
 }
 
 function readSettings(): RenderSettings {
@@ -142,7 +146,8 @@ export function readInputs(workspace: string): ActionInputs {
     callbackUrl: readCallbackUrl(),
     settings: readSettings(),
     wait: parseBoolean(input('wait', 'true'), 'wait'),
-    timeoutMinutes: parseInteger(input('timeout-minutes', '60'), 'timeout-minutes', 1, 24 * 60),
+    timeoutMinutes: parseNumber(input('timeout-minutes', '60'), 'timeout-minutes', 0.05, 24 * 60),
+    requestTimeoutSeconds: parseNumber(input('request-timeout-seconds', '60'), 'request-timeout-seconds', 1, 3600),
     concurrency: parseInteger(input('concurrency', '10'), 'concurrency', 1, 100),
     outputDir: insideWorkspace(workspace, input('output-dir', 'renders'), 'output-dir'),
     artifact: parseEnum(input('artifact', 'per-video'), 'artifact', ARTIFACT_MODES),

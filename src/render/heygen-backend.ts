@@ -1,11 +1,13 @@
 import type { HeygenClient } from '../heygen/client.js'
 import { PresignedError, downloadFile } from '../heygen/presigned.js'
 import { createRender, getRender, type RenderDetail } from '../heygen/renders.js'
+import { DEFAULT_RETRY, backoffMs } from '../heygen/retry-policy.js'
+import { sleep } from '../heygen/sleep.js'
 import { UserError } from '../user-error.js'
 import type { RenderBackend } from './backend.js'
 import type { RenderJob } from './plan.js'
 
-const DOWNLOAD_TRIES = 4
+const DOWNLOAD_TRIES = 6
 
 export class HeygenBackend implements RenderBackend {
   constructor(
@@ -30,8 +32,9 @@ export class HeygenBackend implements RenderBackend {
         return await downloadFile(current.videoUrl, dest, this.client.dispatcher, this.client.signal)
       } catch (error) {
         if (this.client.signal?.aborted || attempt >= DOWNLOAD_TRIES) throw error
-        const retryable = error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status >= 500 : true
+        const retryable = error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true
         if (!retryable) throw error
+        if (!(error instanceof PresignedError) || error.status >= 500 || error.status === 429) await sleep(backoffMs(attempt, DEFAULT_RETRY), this.client.signal)
         current = await getRender(this.client, current.renderId, job.name)
       }
     }

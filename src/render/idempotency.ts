@@ -43,3 +43,13 @@ export function renderKey(input: RenderKeyInput): string {
 export function uploadKey(zipSha256: string): string {
   return `hf-asset-${zipSha256}`
 }
+
+/**
+ * The key for submitting a job again after its render failed in an earlier run. It names the failed
+ * render, so a later re-run follows the same chain by replays: attempt 3 replays the render attempt
+ * 2 made instead of paying for a third, and only a chain that ends in a failure grows.
+ */
+export function retryKey(baseKey: string, failedRenderId: string): string {
+  const safeId = failedRenderId.replace(/[^A-Za-z0-9_:.-]/g, '_')
+  return `${baseKey}-after-${safeId}`.slice(0, 255)
+}

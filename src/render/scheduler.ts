@@ -2,6 +2,7 @@ import { ApiError, isFatalStatus } from '../heygen/api-error.js'
 import { TERMINAL_STATUSES, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
 import { sleep } from '../heygen/sleep.js'
 import type { RenderBackend } from './backend.js'
+import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
 import path from 'node:path'
 
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
   signal?: AbortSignal
   poll?: PollPolicy
   log: RenderLog
+  /** Epoch ms when this run started: a failed render created before it belongs to an earlier run. */
+  runStartedAt: number
 }
 
 export interface SchedulerResult {
@@ -87,13 +90,23 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
 
 async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: SchedulerOptions, note: (line: string) => void): Promise<void> {
   const { job } = outcome
+  const baseKey = outcome.key
   const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
   outcome.renderId = await backend.submit(job, outcome.key)
   outcome.status = 'submitted'
   note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''} (idempotency key ${outcome.key})`)
   if (!opts.wait) return
 
-  const detail = await waitForTerminal(outcome, backend, opts, note)
+  let detail = await waitForTerminal(outcome, backend, opts, note)
+  // A key replays for 24 h, failures included. A failure left by an earlier run is submitted again
+  // under a key that names it; a re-run after that replays the new render instead of paying again.
+  for (let hop = 0; detail?.status === 'failed' && isFromEarlierRun(detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
+    note(`render ${detail.renderId} failed in an earlier run (${detail.failureMessage ?? 'no message'}); submitting it again`)
+    outcome.key = retryKey(baseKey, detail.renderId)
+    outcome.renderId = await backend.submit(job, outcome.key)
+    note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
+    detail = await waitForTerminal(outcome, backend, opts, note)
+  }
   if (!detail) return
   outcome.duration = detail.duration
   outcome.thumbnailUrl = detail.thumbnailUrl
@@ -109,6 +122,13 @@ async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: Sche
   outcome.videoUrl = detail.videoUrl
   outcome.status = 'completed'
   note(`downloaded ${formatBytes(outcome.videoBytes)} to ${dest}`)
+}
+
+const MAX_RETRY_HOPS = 10
+
+function isFromEarlierRun(detail: RenderDetail, opts: SchedulerOptions): boolean {
+  // created_at is whole seconds; one more second of slack absorbs clock skew with the API.
+  return detail.createdAt !== undefined && detail.createdAt * 1000 < opts.runStartedAt - 1000
 }
 
 /** Polls one render until it ends; returns undefined when the deadline passed first. */
