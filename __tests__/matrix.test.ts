@@ -1,17 +1,7 @@
-import { InputError } from '../src/inputs/input-error.js'
+import { inputError } from './support/input-error.js'
 import { expandMatrix, MAX_MATRIX_ENTRIES, mergeVariables, parseVariablesObject } from '../src/inputs/matrix.js'
 import { parseStructured } from '../src/inputs/structured.js'
 
-/** Runs `fn`, expects an InputError, and returns it so a test can look at the message. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError, got none')
-}
 
 const fromYaml = (text: string): ReturnType<typeof expandMatrix> => expandMatrix(parseStructured(text, 'matrix'), 'matrix')
 

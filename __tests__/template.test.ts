@@ -1,4 +1,4 @@
-import { InputError } from '../src/inputs/input-error.js'
+import { inputError } from './support/input-error.js'
 import { renderNames, renderTemplate, safeName, type TemplateContext } from '../src/inputs/template.js'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
@@ -7,15 +7,6 @@ function ctx(index: number, variables: TemplateContext['variables'] = {}): Templ
   return { index, sha: SHA, variables }
 }
 
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError, got none')
-}
 
 describe('renderTemplate', () => {
   it('fills index, the short and full sha, and variables of every type', () => {

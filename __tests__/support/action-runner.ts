@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ResultEntry } from '../../src/publish/results.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
@@ -10,21 +11,7 @@ export const FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures')
 export const SHA_A = 'a'.repeat(40)
 export const SHA_B = 'b'.repeat(40)
 
-export interface ResultEntry {
-  name: string
-  index: number
-  variables: Record<string, unknown>
-  render_id: string | null
-  idempotency_key: string
-  status: string
-  video_path: string | null
-  video_url: string | null
-  thumbnail_url: string | null
-  duration: number | null
-  artifact_id: number | null
-  artifact_url: string | null
-  failure_message: string | null
-}
+export type { ResultEntry }
 
 export interface ActionRun {
   code: number | null
