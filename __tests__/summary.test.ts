@@ -15,6 +15,7 @@ function entry(index: number, variables: Record<string, string>, status = 'compl
     duration: 3,
     artifact_id: null,
     artifact_url: null,
+    release_asset_url: null,
     failure_message: null,
     ...extra
   }
@@ -25,8 +26,8 @@ describe('job summary', () => {
     const results = [entry(1, { locale: 'en', brand: 'x' }), entry(2, { locale: 'fr', brand: 'x' })]
     expect(differingVariables(results)).toEqual(['locale'])
     const md = renderSummary(results, { sha: 'a'.repeat(40), composition: 'video/index.html', settings: 'standard · mp4' })
-    expect(md).toContain('| # | Name | Status | locale | Duration | Video | Render id |')
-    expect(md).toContain('| 2 | r-2 | ✅ completed | fr | 3.0 s | `renders/r-2.mp4` | `rid2` |')
+    expect(md).toContain('| # | Name | locale | Status | Duration | Links | Render id |')
+    expect(md).toContain('| 2 | r-2 | fr | ✅ completed | 3.0 s | `renders/r-2.mp4` | `rid2` |')
     expect(md).not.toContain('brand')
     expect(md).toContain('2 of 2 succeeded')
   })
