@@ -4,6 +4,7 @@ import { isLoopbackHost } from '../inputs/api-url.js'
 import { UserError } from '../user-error.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
+const REFUSED = 'Refused to send the GitHub token'
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>
 
 /** A request the guard refused: the GitHub token would have gone to an origin it must not reach. */
@@ -72,7 +73,7 @@ export class GitHubClient {
     const guarded: Fetch = (url, init) => {
       const target = new URL(url)
       if (!this.trusted.has(target.origin) || this.refused.has(target.origin)) {
-        return Promise.reject(new TokenTargetError(`Refused to send the GitHub token to ${target.origin}: only the GitHub API and the upload host it named are trusted.`))
+        return Promise.reject(new TokenTargetError(`${REFUSED} to ${target.origin}: only the GitHub API and the upload host it named are trusted.`))
       }
       this.requests++
       return base(url, init)
@@ -121,5 +122,8 @@ export function errorMessage(error: unknown): string {
 
 export function describeGitHubError(error: unknown): string {
   const status = httpStatus(error)
-  return status ? `HTTP ${status}: ${errorMessage(error)}` : errorMessage(error)
+  const message = errorMessage(error)
+  // Octokit wraps a fetch failure (such as the guard's refusal) as a status-500 RequestError.
+  if (message.startsWith(REFUSED)) return message
+  return status ? `HTTP ${status}: ${message}` : message
 }
