@@ -74,6 +74,7 @@ describe('sticky PR comment', () => {
     expect(comments).toHaveLength(1)
     const body = comments[0].body
     expect(body.split('\n')[0]).toBe(MARKER)
+    expect(body.split('\n')[1]).toBe('### 🎬 HyperFrames preview')
     expect(body).toContain('2 of 2 succeeded')
     expect(body).toContain('| Preview | Name | title | color | Status | Duration | Video |')
     expect(body).toMatch(/\| <img src="http:\/\/127\.0\.0\.1:\d+\/_storage\/thumbnails\/[0-9a-f]+\.png\?[^"]+" width="160" alt="1-One"> \| 1-One \| One \| #ff0000 \| ✅ completed \| 1\.0 s \| \[run\]\(https:\/\/github\.com\/octo\/videos\/actions\/runs\/1001\) \|/)
@@ -133,15 +134,35 @@ describe('sticky PR comment', () => {
   })
 
   it('keeps one comment per comment-key', async () => {
+    const writesPerRun: string[][] = []
     for (const key of ['intro', 'outro', 'intro']) {
-      const run = await runOnPr(9, {}, { 'comment-key': key, title: `{title} ${key}` })
+      github.resetRequests()
+      const run = await runOnPr(9, {}, { 'comment-key': key, name: `{index}-{title}-${key}` })
       expect(run.code).toBe(0)
+      writesPerRun.push(writes())
     }
     const intro = ourComments(9, '<!-- hyperframes-render-action comment-key: intro -->')
     const outro = ourComments(9, '<!-- hyperframes-render-action comment-key: outro -->')
+    // Two creates, then the intro comment updated (its thumbnails' signed URLs are new each run).
+    expect(writesPerRun).toEqual([['POST /repos/octo/videos/issues/9/comments'], ['POST /repos/octo/videos/issues/9/comments'], [`PATCH /repos/octo/videos/issues/comments/${intro[0]?.id}`]])
     expect(intro).toHaveLength(1)
     expect(outro).toHaveLength(1)
+    expect(intro[0].body.split('\n')[1]).toBe('### 🎬 HyperFrames preview · `intro`')
+    expect(intro[0].body).toContain(' | 1-One-intro | ')
+    expect(outro[0].body).toContain(' | 1-One-outro | ')
     expect(github.comments(9)).toHaveLength(2)
+  })
+
+  it('leaves a comment alone when its content would not change', async () => {
+    const submitOnly = { wait: 'false', 'output-dir': 'nowait' }
+    expect((await runOnPr(15, {}, submitOnly)).code).toBe(0)
+    github.resetRequests()
+    const again = await runOnPr(15, {}, submitOnly)
+    expect(again.code).toBe(0)
+    expect(writes()).toEqual([])
+    expect(github.comments(15)).toHaveLength(1)
+    expect(github.comments(15)[0].body).toContain('📤 submitted')
+    expect(again.outputs['comment-url']).toBe(`https://github.com/octo/videos/pull/15#issuecomment-${github.comments(15)[0].id}`)
   })
 
   it('turns a 403 into a warning naming pull-requests: write, and the step stays green', async () => {

@@ -76,7 +76,8 @@ function composeCut(results: ResultEntry[], header: ReportHeader, key: string, m
 }
 
 function layoutParts(results: ResultEntry[], header: ReportHeader, key: string, layout: Layout): { head: string[]; table: string[]; tail: string[] } {
-  const title = `### 🎬 HyperFrames preview · \`${escapeCell(key)}\``
+  // The default key is the composition's path, already in the line below; a custom key is news.
+  const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · \`${escapeCell(key)}\``
   const commit = header.commitUrl ? `[\`${header.sha.slice(0, 7)}\`](${header.commitUrl})` : `\`${header.sha.slice(0, 7)}\``
   const head = [
     commentMarker(key),
