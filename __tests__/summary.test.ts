@@ -29,6 +29,11 @@ describe('job summary', () => {
     expect(md).toContain('> 1 of 2 renders did not complete')
   })
 
+  it('keeps code spans literal: no entities inside backticks, pipes still escaped', () => {
+    const md = renderSummary([entry(1, {}, 'completed', { video_path: 'out/a&b|c`d.mp4' })], HEADER)
+    expect(md).toContain("| `out/a&b\\|c'd.mp4` |")
+  })
+
   it('says why nothing was rendered when the run was skipped', () => {
     const md = renderSummary([], { ...HEADER, skipped: 'No renders: api-key is empty.' })
     expect(md).toContain('## 🎬 HyperFrames renders: skipped')

@@ -1,4 +1,5 @@
 import {
+  code,
   countFitting,
   differingVariables,
   durationCell,
@@ -77,13 +78,13 @@ function composeCut(results: ResultEntry[], header: ReportHeader, key: string, m
 
 function layoutParts(results: ResultEntry[], header: ReportHeader, key: string, layout: Layout): { head: string[]; table: string[]; tail: string[] } {
   // The default key is the composition's path, already in the line below; a custom key is news.
-  const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · \`${escapeCell(key)}\``
+  const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · ${code(key)}`
   const commit = header.commitUrl ? `[\`${header.sha.slice(0, 7)}\`](${header.commitUrl})` : `\`${header.sha.slice(0, 7)}\``
   const head = [
     commentMarker(key),
     title,
     '',
-    `**${results.length > 0 ? `${tally(results)}` : 'No renders'}** for commit ${commit} · \`${escapeCell(header.composition)}\` · ${header.settings}${header.runUrl ? ` · ${runLink(header, 'workflow run')}` : ''}`,
+    `**${results.length > 0 ? `${tally(results)}` : 'No renders'}** for commit ${commit} · ${code(header.composition)} · ${header.settings}${header.runUrl ? ` · ${runLink(header, 'workflow run')}` : ''}`,
     ''
   ]
   if (header.error) head.push('> [!CAUTION]', `> ${escapeCell(truncate(header.error, 2000))}`, '')
@@ -139,5 +140,5 @@ function runLink(header: ReportHeader, text: string): string {
 }
 
 function footer(key: string): string {
-  return `<sub>Updated in place by hyperframes-render-action on every run for \`${escapeCell(key)}\`. Thumbnails are HeyGen's short-lived links; artifacts last for the run's retention.</sub>`
+  return `<sub>Updated in place by hyperframes-render-action on every run for ${code(key)}. Thumbnails are HeyGen's short-lived links; artifacts last for the run's retention.</sub>`
 }

@@ -55,6 +55,14 @@ export function escapeCell(text: string, max = Infinity): string {
     .replace(/\|/g, '\\|')
 }
 
+/**
+ * Text as a code span (`…`), inside a table cell or not: entities would show literally there, so
+ * only what breaks the span or the row is replaced.
+ */
+export function code(text: string, max = Infinity): string {
+  return `\`${truncate(text.replace(/\r?\n/g, ' '), max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``
+}
+
 /** For an HTML attribute value in double quotes. */
 export function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

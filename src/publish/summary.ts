@@ -1,4 +1,5 @@
 import {
+  code,
   countFitting,
   differingVariables,
   durationCell,
@@ -13,7 +14,6 @@ import {
 import type { ResultEntry } from './results.js'
 
 export { differingVariables } from './report-table.js'
-export type { ReportHeader as SummaryHeader } from './report-table.js'
 
 /** GitHub refuses a step summary over 1 MiB ("supports content up to a size of 1024k") and drops it whole. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
@@ -53,7 +53,7 @@ export function renderSummary(results: ResultEntry[], header: ReportHeader, limi
       statusCell(r.status),
       durationCell(r),
       linksCell(r),
-      r.render_id ? `\`${escapeCell(r.render_id)}\`` : ''
+      r.render_id ? code(r.render_id) : ''
     ])
   )
   const failures = results
@@ -91,7 +91,7 @@ function headLines(results: ResultEntry[], header: ReportHeader): string[] {
   const lines = [
     title,
     '',
-    `Commit \`${header.sha.slice(0, 12)}\` · composition \`${header.composition}\` · ${header.settings}${header.assetId ? ` · asset \`${header.assetId}\`` : ''}`,
+    `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`,
     ''
   ]
   if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped)}`, '')
@@ -104,6 +104,6 @@ function linksCell(r: ResultEntry): string {
   const links: string[] = []
   if (r.artifact_url) links.push(`[artifact](${r.artifact_url})`)
   if (r.release_asset_url) links.push(`[release asset](${r.release_asset_url})`)
-  if (links.length === 0 && r.video_path) links.push(`\`${escapeCell(r.video_path)}\``)
+  if (links.length === 0 && r.video_path) links.push(code(r.video_path))
   return links.join(' · ')
 }
