@@ -234,7 +234,10 @@ describe('bad input is refused before any network call', () => {
     ['a path outside the workspace', { path: '../..' }, /Input 'path': '..\/..' points outside the workspace/],
     ['http api-url off loopback', { 'api-url': 'http://api.example.com' }, /Input 'api-url': http:\/\/api.example.com is not https/],
     ['duplicate render names', { matrix: '[{"title": "a"}, {"title": "a"}]', name: 'same-{title}' }, /Input 'name'/],
-    ['a missing api key', { 'api-key': '' }, /Input 'api-key': is empty/]
+    ['a missing api key with on-missing-key: fail', { 'api-key': '', 'on-missing-key': 'fail' }, /Input 'api-key': is empty/],
+    ['an unknown on-missing-key', { 'on-missing-key': 'ignore' }, /Input 'on-missing-key': 'ignore' is not one of skip, fail/],
+    ['an unknown comment mode', { comment: 'sometimes' }, /Input 'comment': 'sometimes' is not one of auto, true, false/],
+    ['a release tag with spaces', { release: 'v 1' }, /Input 'release': 'v 1' is not a tag name/]
   ]
 
   it.each(cases)('refuses %s', async (_label, inputs, message) => {

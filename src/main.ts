@@ -3,11 +3,15 @@ import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { HeygenClient } from './heygen/client.js'
 import { uploadZip } from './heygen/upload.js'
+import { readGitHubInputs } from './inputs/github-inputs.js'
+import { missingKeyDecision } from './inputs/missing-key.js'
 import { readInputs, type ActionInputs } from './inputs/read-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { packageProject } from './project/package-project.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
-import { writeOutputs } from './publish/outputs.js'
+import { GitHubPublisher, runLinks } from './publish/github-publish.js'
+import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
+import type { ReportHeader } from './publish/report-table.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
 import { HeygenBackend } from './render/heygen-backend.js'
@@ -33,6 +37,10 @@ interface RunState {
   outcomes: RenderOutcome[]
   artifacts: Map<number, ArtifactRecord>
   assetId?: string
+  /** Release assets and the PR comment; set once the inputs are read. */
+  github?: GitHubPublisher
+  /** Why nothing was rendered on purpose (on-missing-key: skip). */
+  skipped?: string
 }
 
 export async function run(): Promise<void> {
@@ -56,14 +64,23 @@ export async function run(): Promise<void> {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
   }
-  await publish(state, failure)
+  failure = await publish(state, failure)
   if (failure) core.setFailed(failure)
 }
 
 /** inputs → plan → package → upload → render → collect; returns a failure message per fail-on. */
 async function pipeline(state: RunState, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
+  const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const inputs = (state.inputs = readInputs(ctx.workspace))
+  state.github = new GitHubPublisher(ctx, githubInputs, inputs.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
+  // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
+  const key = missingKeyDecision(inputs.apiKey, inputs.onMissingKey, ctx)
+  if (key.action === 'skip') {
+    state.skipped = key.reason
+    core.notice(key.reason)
+    return undefined
+  }
   const jobs = planJobs(inputs, ctx.sha)
 
   const zip = await packageProject(inputs.projectDir, ctx.workspace, inputs.composition, process.env.RUNNER_TEMP || undefined)
@@ -132,25 +149,33 @@ function describeError(error: unknown, signal: AbortSignal): string {
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
 
-async function publish(state: RunState, failure: string | undefined): Promise<void> {
+/** Release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
+async function publish(state: RunState, failure: string | undefined): Promise<string | undefined> {
   const workspace = state.ctx?.workspace ?? process.cwd()
-  const results = buildResults(state.outcomes, state.artifacts, workspace)
+  const github = state.skipped ? undefined : state.github
+  // Release assets first, so the results (and the comment) carry their URLs.
+  const release = github ? await github.attachVideos(state.outcomes) : undefined
+  const results = buildResults(state.outcomes, state.artifacts, workspace, release?.urls)
   writeOutputs(results, state.assetId)
+  const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
   const s = state.inputs?.settings
+  const header: ReportHeader = {
+    sha: state.ctx?.sha ?? '',
+    composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
+    settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}` : '',
+    assetId: state.assetId,
+    error,
+    skipped: state.skipped,
+    ...(state.ctx ? runLinks(state.ctx) : {})
+  }
   try {
-    await core.summary
-      .addRaw(
-        renderSummary(results, {
-          sha: state.ctx?.sha ?? '',
-          composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
-          settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}` : '',
-          assetId: state.assetId,
-          error: failure
-        })
-      )
-      .write()
+    await core.summary.addRaw(renderSummary(results, header)).write()
   } catch (error) {
     // Off a runner there is no summary file; the log still has everything.
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
   }
+  const commentUrl = github ? await github.comment(results, header) : undefined
+  if (github?.requests) core.info(`GitHub API requests: ${github.requests}.`)
+  writePublishOutputs({ commentUrl, skipped: state.skipped !== undefined })
+  return error
 }

@@ -59,6 +59,8 @@ export interface RunOptions {
   eventName?: string
   event?: unknown
   env?: Record<string, string>
+  /** Points the action at a GitHub API (GITHUB_API_URL) and passes the github-token input, as a runner does. */
+  github?: { apiUrl: string; token?: string }
   /** Called with the child once it is running (e.g. to send it a signal). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void
 }
@@ -90,9 +92,11 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: path.join(state, 'tmp'),
+    ...(opts.github ? { GITHUB_API_URL: opts.github.apiUrl } : {}),
     ...opts.env
   }
-  for (const [name, value] of Object.entries(opts.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const inputs = opts.github?.token !== undefined ? { 'github-token': opts.github.token, ...opts.inputs } : opts.inputs
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
   const child = spawn(process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''

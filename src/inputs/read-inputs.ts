@@ -4,6 +4,7 @@ import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
 import { InputError } from './input-error.js'
 import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
+import { ON_MISSING_KEY, type OnMissingKey } from './missing-key.js'
 import { parseStructured } from './structured.js'
 import { parseBoolean, parseEnum, parseInteger, parseNumber } from './values.js'
 
@@ -31,7 +32,9 @@ export interface RenderSettings {
 }
 
 export interface ActionInputs {
+  /** Empty when the secret is missing; `onMissingKey` decides what that means. */
   apiKey: string
+  onMissingKey: OnMissingKey
   apiUrl: URL
   workspace: string
   /** Absolute path of the composition project folder. */
@@ -119,7 +122,7 @@ function readCallbackUrl(): string | undefined {
   return url.toString()
 }
 
-/** Reads and validates every input. Throws InputError before any network call. */
+/** Reads and validates every input. Throws InputError before any network call. An empty api-key is left to missingKeyDecision. */
 export function readInputs(workspace: string): ActionInputs {
   const apiKey = core.getInput('api-key').trim()
   if (apiKey) core.setSecret(apiKey)
@@ -134,6 +137,7 @@ export function readInputs(workspace: string): ActionInputs {
 
   const inputs: ActionInputs = {
     apiKey,
+    onMissingKey: parseEnum(input('on-missing-key', 'skip'), 'on-missing-key', ON_MISSING_KEY),
     apiUrl,
     workspace,
     projectDir,
@@ -154,9 +158,6 @@ export function readInputs(workspace: string): ActionInputs {
     retentionDays: retention === '' ? undefined : parseInteger(retention, 'retention-days', 1, 90),
     failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON),
     rerender: parseBoolean(input('rerender', 'false'), 'rerender')
-  }
-  if (!inputs.apiKey) {
-    throw new InputError('api-key', 'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}.')
   }
   return inputs
 }

@@ -13,12 +13,22 @@ export interface RunContext {
   serverUrl: string
   workspace: string
   pullRequest?: number
+  /** owner/name of the PR's head repository; differs from `repository` for a fork. */
+  headRepository?: string
+  /** Who triggered the run (GITHUB_ACTOR). */
+  actor: string
+  /** The release a `release` event is about. */
+  release?: { tag: string; id?: number }
 }
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'])
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  const pr = context.payload.pull_request as { number?: number; head?: { sha?: unknown } } | undefined
+  const pr = context.payload.pull_request as { number?: number; head?: { sha?: unknown; repo?: { full_name?: unknown } } } | undefined
+  // issue_comment on a pull request carries the PR as an issue with a pull_request link.
+  const issue = context.payload.issue as { number?: unknown; pull_request?: unknown } | undefined
+  const issuePr = issue?.pull_request && typeof issue.number === 'number' ? issue.number : undefined
+  const release = context.payload.release as { tag_name?: unknown; id?: unknown } | undefined
   const prHead = PR_EVENTS.has(context.eventName) && typeof pr?.head?.sha === 'string' ? pr.head.sha : undefined
   // On a pull_request event GITHUB_SHA is a throwaway merge commit; the head is what a re-run rebuilds.
   const sha = (prHead ?? context.sha ?? '').toLowerCase()
@@ -35,6 +45,12 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     repository: env.GITHUB_REPOSITORY ?? '',
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    pullRequest: typeof pr?.number === 'number' ? pr.number : undefined
+    pullRequest: typeof pr?.number === 'number' ? pr.number : issuePr,
+    headRepository: typeof pr?.head?.repo?.full_name === 'string' ? pr.head.repo.full_name : undefined,
+    actor: env.GITHUB_ACTOR ?? '',
+    release:
+      context.eventName === 'release' && typeof release?.tag_name === 'string'
+        ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined }
+        : undefined
   }
 }

@@ -22,3 +22,9 @@ export function writeOutputs(results: ResultEntry[], assetId: string | undefined
   core.setOutput('asset-id', assetId ?? '')
   return t
 }
+
+/** The outputs of publishing to GitHub, also written on every exit path ('' and 'false' when unused). */
+export function writePublishOutputs(opts: { commentUrl?: string; skipped: boolean }): void {
+  core.setOutput('comment-url', opts.commentUrl ?? '')
+  core.setOutput('skipped', String(opts.skipped))
+}

@@ -17,10 +17,17 @@ export interface ResultEntry {
   duration: number | null
   artifact_id: number | null
   artifact_url: string | null
+  /** The video's download URL on the GitHub Release named by the `release` input. */
+  release_asset_url: string | null
   failure_message: string | null
 }
 
-export function buildResults(outcomes: RenderOutcome[], artifacts: Map<number, ArtifactRecord>, workspace: string): ResultEntry[] {
+export function buildResults(
+  outcomes: RenderOutcome[],
+  artifacts: Map<number, ArtifactRecord>,
+  workspace: string,
+  releaseAssets: ReadonlyMap<number, string> = new Map()
+): ResultEntry[] {
   return outcomes.map((o) => {
     const artifact = artifacts.get(o.job.index)
     return {
@@ -36,6 +43,7 @@ export function buildResults(outcomes: RenderOutcome[], artifacts: Map<number, A
       duration: o.duration ?? null,
       artifact_id: artifact?.id ?? null,
       artifact_url: artifact?.url ?? null,
+      release_asset_url: releaseAssets.get(o.job.index) ?? null,
       failure_message: o.failureMessage ?? null
     }
   })

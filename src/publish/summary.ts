@@ -1,61 +1,109 @@
+import {
+  code,
+  countFitting,
+  differingVariables,
+  durationCell,
+  escapeCell,
+  statusCell,
+  tableHeader,
+  tableRow,
+  tally,
+  variableCell,
+  type ReportHeader
+} from './report-table.js'
 import type { ResultEntry } from './results.js'
 
-export interface SummaryHeader {
-  sha: string
-  composition: string
-  settings: string
-  assetId?: string
-  error?: string
+export { differingVariables } from './report-table.js'
+
+/** GitHub refuses a step summary over 1 MiB ("supports content up to a size of 1024k") and drops it whole. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024
+
+export interface SummaryLimits {
+  maxBytes: number
+  /** Above this many rows the table folds into <details>, keeping the header and failures in view. */
+  collapseRows: number
 }
 
-const STATUS_ICON: Record<string, string> = {
-  completed: '✅',
-  submitted: '📤',
-  failed: '❌',
-  error: '❌',
-  timed_out: '⏱️',
-  cancelled: '🛑',
-  pending: '⏸️',
-  queued: '⏳',
-  rendering: '⏳'
+export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = { maxBytes: SUMMARY_LIMIT_BYTES, collapseRows: 20 }
+
+const MAX_VALUE_CHARS = 120
+const MAX_FAILURE_CHARS = 2000
+/** Room kept for the "… more not shown" notes when rows have to go. */
+const NOTE_RESERVE_BYTES = 600
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+/**
+ * Markdown for the job summary: a header (commit, composition, settings), one row per render
+ * (name, the variables that differ between entries, status, duration, links), then the failures
+ * with their messages. Always under `maxBytes`: large tables fold into <details>, and past the
+ * limit rows are cut with a note pointing at the `results` output, which has every render.
+ */
+export function renderSummary(results: ResultEntry[], header: ReportHeader, limits: SummaryLimits = DEFAULT_SUMMARY_LIMITS): string {
+  const head = headLines(results, header)
+  if (header.skipped || results.length === 0) return head.join('\n') + '\n'
+
+  const vars = differingVariables(results)
+  const columns = ['#', 'Name', ...vars.map((v) => escapeCell(v, 60)), 'Status', 'Duration', 'Links', 'Render id']
+  const rows = results.map((r) =>
+    tableRow([
+      String(r.index),
+      escapeCell(r.name),
+      ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)),
+      statusCell(r.status),
+      durationCell(r),
+      linksCell(r),
+      r.render_id ? code(r.render_id) : ''
+    ])
+  )
+  const failures = results
+    .filter((r) => r.failure_message)
+    .map((r) => `- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message ?? '', MAX_FAILURE_CHARS)}`)
+  const collapse = results.length > limits.collapseRows
+
+  const compose = (shownRows: number, shownFailures: number): string => {
+    const lines = [...head]
+    if (collapse) lines.push('<details>', `<summary>All ${results.length} renders</summary>`, '')
+    lines.push(...tableHeader(columns), ...rows.slice(0, shownRows))
+    if (shownRows < rows.length) {
+      lines.push('', `_…and ${rows.length - shownRows} more renders not shown: a job summary holds at most 1 MiB. Every render is in the step's \`results\` output._`)
+    }
+    if (collapse) lines.push('', '</details>')
+    if (failures.length > 0) {
+      lines.push('', '### Failures', '', ...failures.slice(0, shownFailures))
+      if (shownFailures < failures.length) lines.push('', `_…and ${failures.length - shownFailures} more failures: see the \`results\` output._`)
+    }
+    return lines.join('\n') + '\n'
+  }
+
+  const full = compose(rows.length, failures.length)
+  if (bytes(full) <= limits.maxBytes) return full
+  // Too big: failures may take up to half of what is left, the rows take the rest.
+  const budget = limits.maxBytes - bytes(compose(0, 0)) - NOTE_RESERVE_BYTES
+  const shownFailures = countFitting(failures, Math.floor(budget / 2), bytes)
+  const failureBytes = failures.slice(0, shownFailures).reduce((n, line) => n + bytes(line) + 1, 0)
+  const shownRows = countFitting(rows, budget - failureBytes, bytes)
+  return compose(shownRows, shownFailures)
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-}
-
-/** The variables whose values differ between entries: what tells one row from another. */
-export function differingVariables(results: ResultEntry[]): string[] {
-  const keys = new Set(results.flatMap((r) => Object.keys(r.variables)))
-  return [...keys].filter((k) => new Set(results.map((r) => JSON.stringify(r.variables[k] ?? null))).size > 1)
-}
-
-/** Markdown for the job summary: a header, one row per render, then the failures in full. */
-export function renderSummary(results: ResultEntry[], header: SummaryHeader): string {
-  const ok = results.filter((r) => r.status === 'completed' || r.status === 'submitted').length
+function headLines(results: ResultEntry[], header: ReportHeader): string[] {
+  const title = header.skipped ? '## 🎬 HyperFrames renders: skipped' : `## 🎬 HyperFrames renders: ${tally(results)}`
   const lines = [
-    `## 🎬 HyperFrames renders: ${ok} of ${results.length} succeeded`,
+    title,
     '',
-    `Commit \`${header.sha.slice(0, 12)}\` · composition \`${header.composition}\` · ${header.settings}${header.assetId ? ` · asset \`${header.assetId}\`` : ''}`,
+    `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`,
     ''
   ]
-  if (header.error) lines.push(`> [!CAUTION]`, `> ${escapeCell(header.error)}`, '')
-  if (results.length > 0) {
-    const vars = differingVariables(results)
-    lines.push(`| # | Name | Status | ${vars.map(escapeCell).join(' | ')}${vars.length ? ' | ' : ''}Duration | Video | Render id |`)
-    lines.push(`|---|---|---|${vars.map(() => '---|').join('')}---|---|---|`)
-    for (const r of results) {
-      const cells = vars.map((k) => escapeCell(r.variables[k] === undefined ? '' : String(r.variables[k])))
-      const video = r.artifact_url ? `[artifact](${r.artifact_url})` : r.video_path ? `\`${escapeCell(r.video_path)}\`` : ''
-      lines.push(
-        `| ${r.index} | ${escapeCell(r.name)} | ${STATUS_ICON[r.status] ?? ''} ${r.status} | ${cells.join(' | ')}${cells.length ? ' | ' : ''}${r.duration != null ? `${r.duration.toFixed(1)} s` : ''} | ${video} | ${r.render_id ? `\`${r.render_id}\`` : ''} |`
-      )
-    }
-    const failures = results.filter((r) => r.failure_message)
-    if (failures.length > 0) {
-      lines.push('', '### Failures', '')
-      for (const r of failures) lines.push(`- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message ?? '')}`)
-    }
-  }
-  return lines.join('\n') + '\n'
+  if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped)}`, '')
+  if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error)}`, '')
+  return lines
+}
+
+/** Durable links first: the artifact page and the release asset outlive HeyGen's signed URLs. */
+function linksCell(r: ResultEntry): string {
+  const links: string[] = []
+  if (r.artifact_url) links.push(`[artifact](${r.artifact_url})`)
+  if (r.release_asset_url) links.push(`[release asset](${r.release_asset_url})`)
+  if (links.length === 0 && r.video_path) links.push(code(r.video_path))
+  return links.join(' · ')
 }

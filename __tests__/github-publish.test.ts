@@ -1,0 +1,74 @@
+import { defaultCommentKey } from '../src/inputs/github-inputs.js'
+import { missingKeyDecision } from '../src/inputs/missing-key.js'
+import { GitHubClient, TokenTargetError, githubApiUrl, isPermissionError } from '../src/publish/github-client.js'
+
+describe('on-missing-key', () => {
+  const ctx = { actor: 'someone', repository: 'octo/videos', headRepository: undefined }
+
+  it('renders when the key is there, whatever the mode', () => {
+    expect(missingKeyDecision('k', 'skip', ctx)).toEqual({ action: 'render' })
+    expect(missingKeyDecision('k', 'fail', ctx)).toEqual({ action: 'render' })
+  })
+
+  it('fails with an input error in fail mode', () => {
+    expect(() => missingKeyDecision('', 'fail', ctx)).toThrow("Input 'api-key': is empty")
+  })
+
+  it('skips with a reason that names the fork, Dependabot, or the secret', () => {
+    const fork = missingKeyDecision('', 'skip', { ...ctx, headRepository: 'someone/videos' })
+    expect(fork).toMatchObject({ action: 'skip' })
+    expect(fork.action === 'skip' && fork.reason).toContain('comes from the fork someone/videos')
+    const bot = missingKeyDecision('', 'skip', { ...ctx, actor: 'dependabot[bot]' })
+    expect(bot.action === 'skip' && bot.reason).toContain('triggered by Dependabot')
+    const plain = missingKeyDecision('', 'skip', { ...ctx, headRepository: 'Octo/Videos' })
+    expect(plain.action === 'skip' && plain.reason).toContain('The secret is unset or not passed to this workflow')
+    expect(plain.action === 'skip' && plain.reason).toContain('Set on-missing-key: fail')
+  })
+})
+
+describe('comment-key default', () => {
+  it('is the project path and the composition, relative to the workspace', () => {
+    expect(defaultCommentKey('/ws', 'video', 'index.html')).toBe('video/index.html')
+    expect(defaultCommentKey('/ws', './video/', 'intro.html')).toBe('video/intro.html')
+    expect(defaultCommentKey('/ws', '.', 'index.html')).toBe('index.html')
+    expect(defaultCommentKey('/ws', '', '')).toBe('index.html')
+    expect(defaultCommentKey('/ws', 'a/b', 'comps/outro.html')).toBe('a/b/comps/outro.html')
+  })
+})
+
+describe('GitHub token guard', () => {
+  const HEYGEN = 'https://api.heygen.com'
+  const client = (): GitHubClient => new GitHubClient({ token: 't0ken', apiUrl: new URL('http://127.0.0.1:9/api'), repository: 'octo/videos', refuseOrigins: [HEYGEN] })
+
+  it('takes GITHUB_API_URL only over https, or http on loopback', () => {
+    expect(githubApiUrl({}).href).toBe('https://api.github.com/')
+    expect(githubApiUrl({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' }).origin).toBe('https://ghe.example.com')
+    expect(githubApiUrl({ GITHUB_API_URL: 'http://127.0.0.1:4100' }).origin).toBe('http://127.0.0.1:4100')
+    expect(() => githubApiUrl({ GITHUB_API_URL: 'http://ghe.example.com/api/v3' })).toThrow(TokenTargetError)
+  })
+
+  it('refuses an API URL that is HeyGen itself', () => {
+    expect(() => new GitHubClient({ token: 't', apiUrl: new URL(HEYGEN), repository: 'o/r', refuseOrigins: [HEYGEN] })).toThrow(/never sent there/)
+  })
+
+  it('trusts an upload URL from the API only when it is safe', () => {
+    const gh = client()
+    expect(gh.trustUploadUrl('https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}').origin).toBe('https://uploads.github.com')
+    expect(() => gh.trustUploadUrl(`${HEYGEN}/repos/o/r/releases/1/assets{?name,label}`)).toThrow(/HeyGen api-url/)
+    expect(() => gh.trustUploadUrl('http://uploads.example.com/x')).toThrow(/not https/)
+    expect(() => gh.trustUploadUrl('not a url')).toThrow(/not a URL/)
+  })
+
+  it('refuses, before any connection, a request to an origin nobody vouched for', async () => {
+    const gh = client()
+    // Port 1 on loopback: were the request sent, it would fail differently (connection refused).
+    await expect(gh.octokit.request('GET http://127.0.0.2:1/anything')).rejects.toThrow(/Refused to send the GitHub token to http:\/\/127\.0\.0\.2:1/)
+    expect(gh.requests).toBe(0)
+  })
+
+  it('tells a missing permission from a rate limit', () => {
+    expect(isPermissionError(Object.assign(new Error('Resource not accessible by integration'), { status: 403 }))).toBe(true)
+    expect(isPermissionError(Object.assign(new Error('API rate limit exceeded for installation'), { status: 403 }))).toBe(false)
+    expect(isPermissionError(Object.assign(new Error('Not Found'), { status: 404 }))).toBe(false)
+  })
+})

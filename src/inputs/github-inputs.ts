@@ -1,0 +1,68 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { InputError } from './input-error.js'
+import type { RunContext } from './run-context.js'
+import { parseEnum } from './values.js'
+
+export const COMMENT_MODES = ['auto', 'true', 'false'] as const
+export type CommentMode = (typeof COMMENT_MODES)[number]
+
+/** The release the videos go to: a tag, and the id when a `release` event named it. */
+export interface ReleaseTarget {
+  tag: string
+  id?: number
+}
+
+/** Inputs for publishing to GitHub itself: the PR comment and release assets. */
+export interface GitHubInputs {
+  /** Empty off a runner (action.yml's default `${{ github.token }}` applies only on one). */
+  token: string
+  comment: CommentMode
+  commentKey: string
+  release?: ReleaseTarget
+}
+
+const MAX_KEY_LENGTH = 200
+
+function input(name: string, fallback = ''): string {
+  const value = core.getInput(name)
+  return value === '' ? fallback : value
+}
+
+/**
+ * Reads github-token (masked at once), comment, comment-key and release. Read before the other
+ * inputs so the token is masked even when a later input is refused.
+ */
+export function readGitHubInputs(ctx: RunContext): GitHubInputs {
+  const token = core.getInput('github-token').trim()
+  if (token) core.setSecret(token)
+
+  const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, input('path', '.'), input('composition', 'index.html'))
+  if (key.length > MAX_KEY_LENGTH) throw new InputError('comment-key', `is ${key.length} characters long; keep it under ${MAX_KEY_LENGTH}.`)
+  if (/[\r\n]/.test(key)) throw new InputError('comment-key', 'must be a single line.')
+
+  return {
+    token,
+    comment: parseEnum(input('comment', 'auto'), 'comment', COMMENT_MODES),
+    commentKey: key,
+    release: readRelease(ctx)
+  }
+}
+
+/**
+ * The project folder and entry file tell one composition's comment from another's, so two jobs
+ * (or two steps) rendering different compositions on one PR keep a comment each.
+ */
+export function defaultCommentKey(workspace: string, projectPath: string, composition: string): string {
+  const rel = path.relative(workspace, path.resolve(workspace, projectPath.trim() || '.')).split(path.sep).join('/')
+  return path.posix.join(rel || '.', composition.trim() || 'index.html')
+}
+
+/** The `release` input, else the release of a `release` event, else none. */
+function readRelease(ctx: RunContext): ReleaseTarget | undefined {
+  const tag = input('release').trim()
+  if (!tag) return ctx.release
+  if (/\s/.test(tag)) throw new InputError('release', `'${tag}' is not a tag name; tags have no spaces (e.g. v1.2.0).`)
+  // The event's release id also finds a draft, which a lookup by tag cannot.
+  return { tag, id: ctx.release?.tag === tag ? ctx.release.id : undefined }
+}

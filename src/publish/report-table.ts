@@ -1,0 +1,110 @@
+import type { ResultEntry } from './results.js'
+
+// Pieces shared by the job summary and the PR comment, so both describe a render the same way.
+
+/** What both reports say about the run above the table. */
+export interface ReportHeader {
+  sha: string
+  composition: string
+  settings: string
+  assetId?: string
+  /** Why the step failed, when it did. */
+  error?: string
+  /** Set when nothing was rendered on purpose (on-missing-key: skip): the reason. */
+  skipped?: string
+  /** The workflow run's page, where the job summary lives. */
+  runUrl?: string
+  commitUrl?: string
+}
+
+const STATUS_ICON: Record<string, string> = {
+  completed: '✅',
+  submitted: '📤',
+  failed: '❌',
+  error: '❌',
+  timed_out: '⏱️',
+  cancelled: '🛑',
+  pending: '⏸️',
+  queued: '⏳',
+  rendering: '⏳'
+}
+
+export function statusCell(status: string): string {
+  const icon = STATUS_ICON[status]
+  return icon ? `${icon} ${status}` : status
+}
+
+export function isSuccess(r: ResultEntry): boolean {
+  return r.status === 'completed' || r.status === 'submitted'
+}
+
+/** Cuts text to at most `max` characters, marking the cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`
+}
+
+/**
+ * Makes text safe inside a Markdown table cell: no pipes or line breaks to split the row, and no
+ * angle brackets, so a variable holding `<!--` cannot hide the rest of the report.
+ */
+export function escapeCell(text: string, max = Infinity): string {
+  return truncate(text.replace(/\r?\n/g, ' '), max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+}
+
+/**
+ * Text as a code span (`…`), inside a table cell or not: entities would show literally there, so
+ * only what breaks the span or the row is replaced.
+ */
+export function code(text: string, max = Infinity): string {
+  return `\`${truncate(text.replace(/\r?\n/g, ' '), max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``
+}
+
+/** For an HTML attribute value in double quotes. */
+export function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** The variables whose values differ between entries: what tells one row from another. */
+export function differingVariables(results: ResultEntry[]): string[] {
+  const keys = new Set(results.flatMap((r) => Object.keys(r.variables)))
+  return [...keys].filter((k) => new Set(results.map((r) => JSON.stringify(r.variables[k] ?? null))).size > 1)
+}
+
+export function variableCell(r: ResultEntry, key: string, max: number): string {
+  const value = r.variables[key]
+  return value === undefined ? '' : escapeCell(String(value), max)
+}
+
+export function durationCell(r: ResultEntry): string {
+  return r.duration != null ? `${r.duration.toFixed(1)} s` : ''
+}
+
+export function tableHeader(columns: string[]): string[] {
+  return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`]
+}
+
+export function tableRow(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`
+}
+
+/** Summary line: "2 of 3 succeeded". */
+export function tally(results: ResultEntry[]): string {
+  return `${results.filter(isSuccess).length} of ${results.length} succeeded`
+}
+
+/**
+ * How many of `lines` fit, in order, within `budget` as measured by `size` (each line plus its
+ * newline). Used to cut a report down to a size limit a row at a time.
+ */
+export function countFitting(lines: string[], budget: number, size: (text: string) => number): number {
+  let used = 0
+  for (let i = 0; i < lines.length; i++) {
+    used += size(lines[i]) + 1
+    if (used > budget) return i
+  }
+  return lines.length
+}
