@@ -3,11 +3,15 @@ import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { HeygenClient } from './heygen/client.js'
 import { uploadZip } from './heygen/upload.js'
-import { readInputs, type ActionInputs } from './inputs/read-inputs.js'
+import type { Variables } from './inputs/matrix.js'
+import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
+import { inspectProject } from './project/inspect-project.js'
 import { packageProject } from './project/package-project.js'
+import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { writeOutputs } from './publish/outputs.js'
+import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
 import { HeygenBackend } from './render/heygen-backend.js'
@@ -26,13 +30,25 @@ const coreLog: RenderLog = {
   }
 }
 
+// Findings about the project become annotations on the file and line.
+const projectLog: ProjectLog = {
+  info: (line) => core.info(line),
+  warning: (message, at) => core.warning(message, at),
+  error: (message, at) => core.error(message, at)
+}
+
 /** What the run has done so far; whatever happens, the outputs and the summary are built from it. */
 interface RunState {
   ctx?: RunContext
-  inputs?: ActionInputs
+  /** As read; replaced by the resolved inputs once the composition is read. */
+  inputs?: RequestedInputs
   outcomes: RenderOutcome[]
   artifacts: Map<number, ArtifactRecord>
   assetId?: string
+  /** The composition's declared variable defaults, shown in the results. */
+  defaults?: Variables
+  /** Set by a dry run once the zip is built. */
+  plan?: ZipPlan
 }
 
 export async function run(): Promise<void> {
@@ -62,13 +78,23 @@ export async function run(): Promise<void> {
 /** inputs → plan → package → upload → render → collect; returns a failure message per fail-on. */
 async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
-  const inputs = (state.inputs = readInputs(ctx.workspace))
+  state.inputs = readInputs(ctx.workspace)
+  // Composition-aware checks (src/project): settings from the composition, variables, lint, size.
+  const project = await inspectProject(state.inputs, projectLog)
+  const inputs = (state.inputs = project.inputs)
+  state.defaults = project.defaults
   const jobs = planJobs(inputs, ctx.sha)
 
-  const zip = await packageProject(inputs.projectDir, ctx.workspace, inputs.composition, process.env.RUNNER_TEMP || undefined)
+  const zip = await packageProject(project, projectLog, process.env.RUNNER_TEMP || undefined)
   core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}).`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
-  state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: 'pending' }))
+  state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
+  if (inputs.dryRun) {
+    // Everything checked and packed; no client is even created, so no key is needed.
+    state.plan = describeZip(zip)
+    await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
+    return undefined
+  }
   await mkdir(inputs.outputDir, { recursive: true })
 
   const client = new HeygenClient({ apiUrl: inputs.apiUrl, apiKey: inputs.apiKey, signal, log: (line) => core.info(line) })
@@ -126,20 +152,20 @@ function describeError(error: unknown, signal: AbortSignal): string {
 
 async function publish(state: RunState, failure: string | undefined): Promise<void> {
   const workspace = state.ctx?.workspace ?? process.cwd()
-  const results = buildResults(state.outcomes, state.artifacts, workspace)
+  const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults)
   writeOutputs(results, state.assetId)
+  if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
   const s = state.inputs?.settings
+  const header = {
+    sha: state.ctx?.sha ?? '',
+    composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
+    settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}` : '',
+    assetId: state.assetId,
+    error: failure
+  }
   try {
     await core.summary
-      .addRaw(
-        renderSummary(results, {
-          sha: state.ctx?.sha ?? '',
-          composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
-          settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}` : '',
-          assetId: state.assetId,
-          error: failure
-        })
-      )
+      .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
       .write()
   } catch (error) {
     // Off a runner there is no summary file; the log still has everything.

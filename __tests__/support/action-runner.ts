@@ -35,10 +35,10 @@ export interface ActionRun {
   results: ResultEntry[]
 }
 
-/** A fresh workspace holding a copy of a fixture project under `project/`. */
-export function makeWorkspace(fixture = 'basic'): string {
+/** A fresh workspace holding a copy of a fixture under `project/` (or, with `into: '.'`, as the workspace itself). */
+export function makeWorkspace(fixture = 'basic', into = 'project'): string {
   const ws = mkdtempSync(path.join(os.tmpdir(), 'hf-ws-'))
-  cpSync(path.join(FIXTURES, fixture), path.join(ws, 'project'), { recursive: true })
+  cpSync(path.join(FIXTURES, fixture), path.join(ws, into), { recursive: true })
   return ws
 }
 

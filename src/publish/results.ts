@@ -20,13 +20,18 @@ export interface ResultEntry {
   failure_message: string | null
 }
 
-export function buildResults(outcomes: RenderOutcome[], artifacts: Map<number, ArtifactRecord>, workspace: string): ResultEntry[] {
+/**
+ * `defaults` are the composition's declared variable defaults: they fill the `variables` of an
+ * entry that leaves one unset, so later steps see what was rendered. They are never sent, so the
+ * requests (and idempotency keys) stay what they were.
+ */
+export function buildResults(outcomes: RenderOutcome[], artifacts: Map<number, ArtifactRecord>, workspace: string, defaults: Variables = {}): ResultEntry[] {
   return outcomes.map((o) => {
     const artifact = artifacts.get(o.job.index)
     return {
       name: o.job.name,
       index: o.job.index,
-      variables: o.job.variables,
+      variables: withDefaults(o.job.variables, defaults),
       render_id: o.renderId ?? null,
       idempotency_key: o.key,
       status: o.status,
@@ -39,6 +44,13 @@ export function buildResults(outcomes: RenderOutcome[], artifacts: Map<number, A
       failure_message: o.failureMessage ?? null
     }
   })
+}
+
+/** The entry's own values first, then the defaults it does not override. */
+function withDefaults(variables: Variables, defaults: Variables): Variables {
+  const out: Variables = { ...variables }
+  for (const [id, value] of Object.entries(defaults)) if (!(id in out)) out[id] = value
+  return out
 }
 
 /** Paths relative to the workspace, as later steps (and upload-artifact) expect them. */
