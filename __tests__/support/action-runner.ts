@@ -105,7 +105,9 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(opts.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
-  const child = spawn(process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // HF_ACTION_NODE runs the bundle under another Node (the action's runtime is node24), e.g.
+  // HF_ACTION_NODE=/path/to/node24 npm test; the tests themselves stay on this Node.
+  const child = spawn(process.env.HF_ACTION_NODE || process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
