@@ -75,7 +75,7 @@ export async function run(): Promise<void> {
   if (failure) core.setFailed(failure)
 }
 
-/** inputs → plan → package → upload → render → collect; returns a failure message per fail-on. */
+/** inputs → inspect → plan → package → (dry run stops) → upload → render → collect; returns a failure message per fail-on. */
 async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   state.inputs = readInputs(ctx.workspace)
