@@ -46,7 +46,9 @@ describe('the action against the emulator', () => {
       expect(readFileSync(file).subarray(4, 8).toString('latin1')).toBe('ftyp')
       expect(existsSync(`${file}.part`)).toBe(false)
     }
-    expect(first.results[0].variables).toEqual({ title: 'One', color: '#ff0000' })
+    // The declared default of the variable the entries leave unset is reported, not sent.
+    expect(first.results[0].variables).toEqual({ title: 'One', color: '#ff0000', locale: 'en' })
+    expect(emulator.renders().find((r) => r.render_id === first.results[0].render_id)?.body.variables).toEqual({ title: 'One', color: '#ff0000' })
     expect(new Set(first.results.map((r) => r.idempotency_key)).size).toBe(3)
 
     expect(JSON.parse(first.outputs['render-ids'])).toEqual(first.results.map((r) => r.render_id))

@@ -39,6 +39,8 @@ export interface Emulator {
   stats: EmulatorStats
   renders(): RenderSnapshot[]
   videoBytes(renderId: string): Buffer | undefined
+  /** The bytes uploaded for an asset, once its PUT arrived: what a test inspects to see what was packed. */
+  assetBytes(assetId: string): Buffer | undefined
   setFaults(faults: FaultRule[]): void
   /** Clears stats only; renders, assets and idempotency records stay. */
   resetStats(): void
@@ -114,6 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats,
     renders: () => renders.snapshot(),
     videoBytes: (id) => renders.videoBytes(id),
+    assetBytes: (id) => uploads.bytesOf(id),
     setFaults: (rules) => faults.set(rules),
     resetStats: () => resetStats(stats),
     close: () => {

@@ -111,6 +111,10 @@ export class Uploads {
     }
   }
 
+  bytesOf(assetId: string): Buffer | undefined {
+    return this.assets.get(assetId)?.bytes
+  }
+
   /** The zip behind an asset_id, or why it cannot be rendered yet. */
   zipFor(assetId: string): Buffer {
     const asset = this.assets.get(assetId)

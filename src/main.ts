@@ -4,13 +4,17 @@ import path from 'node:path'
 import { HeygenClient } from './heygen/client.js'
 import { uploadZip } from './heygen/upload.js'
 import { readGitHubInputs } from './inputs/github-inputs.js'
+import type { Variables } from './inputs/matrix.js'
 import { missingKeyDecision } from './inputs/missing-key.js'
-import { readInputs, type ActionInputs } from './inputs/read-inputs.js'
+import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
+import { inspectProject } from './project/inspect-project.js'
 import { packageProject } from './project/package-project.js'
+import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
+import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
 import type { ReportHeader } from './publish/report-table.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
@@ -30,10 +34,18 @@ const coreLog: RenderLog = {
   }
 }
 
+// Findings about the project become annotations on the file and line.
+const projectLog: ProjectLog = {
+  info: (line) => core.info(line),
+  warning: (message, at) => core.warning(message, at),
+  error: (message, at) => core.error(message, at)
+}
+
 /** What the run has done so far; whatever happens, the outputs and the summary are built from it. */
 interface RunState {
   ctx?: RunContext
-  inputs?: ActionInputs
+  /** As read; replaced by the resolved inputs once the composition is read. */
+  inputs?: RequestedInputs
   outcomes: RenderOutcome[]
   artifacts: Map<number, ArtifactRecord>
   assetId?: string
@@ -41,6 +53,10 @@ interface RunState {
   github?: GitHubPublisher
   /** Why nothing was rendered on purpose (on-missing-key: skip). */
   skipped?: string
+  /** The composition's declared variable defaults, shown in the results. */
+  defaults?: Variables
+  /** Set by a dry run once the zip is built. */
+  plan?: ZipPlan
 }
 
 export async function run(): Promise<void> {
@@ -68,25 +84,36 @@ export async function run(): Promise<void> {
   if (failure) core.setFailed(failure)
 }
 
-/** inputs → plan → package → upload → render → collect; returns a failure message per fail-on. */
+/** inputs → inspect → plan → package → (dry run stops) → upload → render → collect; returns a failure message per fail-on. */
 async function pipeline(state: RunState, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
-  const inputs = (state.inputs = readInputs(ctx.workspace))
-  state.github = new GitHubPublisher(ctx, githubInputs, inputs.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
+  const requested = (state.inputs = readInputs(ctx.workspace))
+  state.github = new GitHubPublisher(ctx, githubInputs, requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
-  const key = missingKeyDecision(inputs.apiKey, inputs.onMissingKey, ctx)
+  // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
+  const key = requested.dryRun ? ({ action: 'render' } as const) : missingKeyDecision(requested.apiKey, requested.onMissingKey, ctx)
   if (key.action === 'skip') {
     state.skipped = key.reason
     core.notice(key.reason)
     return undefined
   }
+  // Composition-aware checks (src/project): settings from the composition, variables, lint, size.
+  const project = await inspectProject(requested, projectLog)
+  const inputs = (state.inputs = project.inputs)
+  state.defaults = project.defaults
   const jobs = planJobs(inputs, ctx.sha)
 
-  const zip = await packageProject(inputs.projectDir, ctx.workspace, inputs.composition, process.env.RUNNER_TEMP || undefined)
+  const zip = await packageProject(project, projectLog, process.env.RUNNER_TEMP || undefined)
   core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}).`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
-  state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: 'pending' }))
+  state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
+  if (inputs.dryRun) {
+    // Everything checked and packed; no client is even created, so no key is needed.
+    state.plan = describeZip(zip)
+    await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
+    return undefined
+  }
   await mkdir(inputs.outputDir, { recursive: true })
 
   const client = new HeygenClient({
@@ -104,7 +131,8 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
     const result = await runRenders(state.outcomes, new HeygenBackend(client, state.assetId), {
       concurrency: inputs.concurrency,
       wait: inputs.wait,
-      deadline: startedAt + inputs.timeoutMinutes * 60_000,
+      // timeout-minutes bounds the waiting, not the checks and the upload before it.
+      deadline: Date.now() + inputs.timeoutMinutes * 60_000,
       outputDir: inputs.outputDir,
       signal,
       log: coreLog,
@@ -152,11 +180,12 @@ function describeError(error: unknown, signal: AbortSignal): string {
 /** Release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
 async function publish(state: RunState, failure: string | undefined): Promise<string | undefined> {
   const workspace = state.ctx?.workspace ?? process.cwd()
-  const github = state.skipped ? undefined : state.github
+  const github = state.skipped || state.inputs?.dryRun ? undefined : state.github
   // Release assets first, so the results (and the comment) carry their URLs.
   const release = github ? await github.attachVideos(state.outcomes) : undefined
-  const results = buildResults(state.outcomes, state.artifacts, workspace, release?.urls)
+  const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults, release?.urls)
   writeOutputs(results, state.assetId)
+  if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
   const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
   const s = state.inputs?.settings
   const header: ReportHeader = {
@@ -169,7 +198,9 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
   try {
-    await core.summary.addRaw(renderSummary(results, header)).write()
+    await core.summary
+      .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
+      .write()
   } catch (error) {
     // Off a runner there is no summary file; the log still has everything.
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)

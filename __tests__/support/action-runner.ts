@@ -24,10 +24,10 @@ export interface ActionRun {
   stateDir: string
 }
 
-/** A fresh workspace holding a copy of a fixture project under `project/`. */
-export function makeWorkspace(fixture = 'basic'): string {
+/** A fresh workspace holding a copy of a fixture under `project/` (or, with `into: '.'`, as the workspace itself). */
+export function makeWorkspace(fixture = 'basic', into = 'project'): string {
   const ws = mkdtempSync(path.join(os.tmpdir(), 'hf-ws-'))
-  cpSync(path.join(FIXTURES, fixture), path.join(ws, 'project'), { recursive: true })
+  cpSync(path.join(FIXTURES, fixture), path.join(ws, into), { recursive: true })
   return ws
 }
 
@@ -98,7 +98,9 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const inputs = opts.github?.token !== undefined ? { 'github-token': opts.github.token, ...opts.inputs } : opts.inputs
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
-  const child = spawn(process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // HF_ACTION_NODE runs the bundle under another Node (the action's runtime is node24), e.g.
+  // HF_ACTION_NODE=/path/to/node24 npm test; the tests themselves stay on this Node.
+  const child = spawn(process.env.HF_ACTION_NODE || process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

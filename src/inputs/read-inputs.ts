@@ -12,6 +12,8 @@ export const QUALITIES = ['draft', 'standard', 'high'] as const
 export const FORMATS = ['mp4', 'webm', 'mov'] as const
 export const RESOLUTIONS = ['1080p', '4k'] as const
 export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const
+/** `auto` reads the ratio from the composition's data-width / data-height (src/project/render-settings.ts). */
+export const ASPECT_RATIO_INPUTS = ['auto', ...ASPECT_RATIOS] as const
 export const ARTIFACT_MODES = ['per-video', 'bundle', 'none'] as const
 export const FAIL_ON = ['any', 'all', 'never'] as const
 
@@ -19,6 +21,7 @@ export type Quality = (typeof QUALITIES)[number]
 export type Format = (typeof FORMATS)[number]
 export type Resolution = (typeof RESOLUTIONS)[number]
 export type AspectRatio = (typeof ASPECT_RATIOS)[number]
+export type AspectRatioInput = (typeof ASPECT_RATIO_INPUTS)[number]
 export type ArtifactMode = (typeof ARTIFACT_MODES)[number]
 export type FailOn = (typeof FAIL_ON)[number]
 
@@ -29,6 +32,11 @@ export interface RenderSettings {
   format: Format
   resolution: Resolution
   aspectRatio: AspectRatio
+}
+
+/** The settings as the inputs give them: `auto` and an empty fps still to be read from the composition. */
+export interface RequestedSettings extends Omit<RenderSettings, 'aspectRatio'> {
+  aspectRatio: AspectRatioInput
 }
 
 export interface ActionInputs {
@@ -58,6 +66,15 @@ export interface ActionInputs {
   retentionDays?: number
   failOn: FailOn
   rerender: boolean
+  /** Undeclared or ill-typed variables fail the step (true) or only warn (false). */
+  strictVariables: boolean
+  /** Check and pack everything, submit nothing. */
+  dryRun: boolean
+}
+
+/** What readInputs returns: every input parsed, with the settings not yet resolved against the composition. */
+export interface RequestedInputs extends Omit<ActionInputs, 'settings'> {
+  settings: RequestedSettings
 }
 
 // Defaults live here too: outside a runner nothing applies action.yml's defaults for us.
@@ -94,14 +111,14 @@ function readMatrix(workspace: string): Variables[] {
   return expandMatrix(parseStructured(inline, 'matrix'), 'matrix', limit)
 }
 
-function readSettings(): RenderSettings {
+function readSettings(): RequestedSettings {
   const fps = input('fps').trim()
-  const settings: RenderSettings = {
+  const settings: RequestedSettings = {
     fps: fps === '' ? undefined : parseInteger(fps, 'fps', 1, 240),
     quality: parseEnum(input('quality', 'standard'), 'quality', QUALITIES),
     format: parseEnum(input('format', 'mp4'), 'format', FORMATS),
     resolution: parseEnum(input('resolution', '1080p'), 'resolution', RESOLUTIONS),
-    aspectRatio: parseEnum(input('aspect-ratio', '16:9'), 'aspect-ratio', ASPECT_RATIOS)
+    aspectRatio: parseEnum(input('aspect-ratio', 'auto'), 'aspect-ratio', ASPECT_RATIO_INPUTS)
   }
   if (settings.resolution === '4k' && settings.format !== 'mp4') {
     throw new InputError('resolution', `4k renders only as mp4, but format is ${settings.format}; use 1080p or format: mp4.`)
@@ -123,7 +140,7 @@ function readCallbackUrl(): string | undefined {
 }
 
 /** Reads and validates every input. Throws InputError before any network call. An empty api-key is left to missingKeyDecision. */
-export function readInputs(workspace: string): ActionInputs {
+export function readInputs(workspace: string): RequestedInputs {
   const apiKey = core.getInput('api-key').trim()
   if (apiKey) core.setSecret(apiKey)
 
@@ -135,7 +152,7 @@ export function readInputs(workspace: string): ActionInputs {
   }
   const retention = input('retention-days').trim()
 
-  const inputs: ActionInputs = {
+  const inputs: RequestedInputs = {
     apiKey,
     onMissingKey: parseEnum(input('on-missing-key', 'skip'), 'on-missing-key', ON_MISSING_KEY),
     apiUrl,
@@ -157,7 +174,9 @@ export function readInputs(workspace: string): ActionInputs {
     artifact: parseEnum(input('artifact', 'per-video'), 'artifact', ARTIFACT_MODES),
     retentionDays: retention === '' ? undefined : parseInteger(retention, 'retention-days', 1, 90),
     failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON),
-    rerender: parseBoolean(input('rerender', 'false'), 'rerender')
+    rerender: parseBoolean(input('rerender', 'false'), 'rerender'),
+    strictVariables: parseBoolean(input('strict-variables', 'true'), 'strict-variables'),
+    dryRun: parseBoolean(input('dry-run', 'false'), 'dry-run')
   }
   return inputs
 }

@@ -1,37 +1,40 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { InputError } from '../inputs/input-error.js'
-import { UserError } from '../user-error.js'
-import { buildProjectZip, type ProjectZip } from './zip.js'
+import { localizeExternalRefs, type ExternalFile } from './external-refs.js'
+import { inWorkspace, type InspectedProject } from './inspect-project.js'
+import { lintPackedProject } from './lint.js'
+import type { ProjectLog } from './project-log.js'
+import { checkPredictedSize, checkZipSize } from './size-limit.js'
+import { writeProjectZip, type ProjectZip } from './zip.js'
 
-/** The direct-upload limit of the API. */
-export const MAX_ZIP_BYTES = 200 * 1024 * 1024
+export { MAX_ZIP_BYTES } from './size-limit.js'
+
+export interface PackagedProject extends ProjectZip {
+  /** Files packed from outside the project folder, under _ext/. */
+  external: ExternalFile[]
+}
 
 /**
- * Zips the project once for every render, and refuses what the API would refuse anyway: a
- * missing entry file, or a zip over the upload limit.
+ * Zips the project once for every render, after refusing what would fail or come out wrong:
+ * references that leave the workspace, a zip over the upload limit (predicted before reading a
+ * byte where it can be) and lint errors. The zip is written under `tempRoot`.
  */
-export async function packageProject(projectDir: string, workspace: string, composition: string, tempRoot?: string): Promise<ProjectZip> {
-  if (!existsSync(projectDir)) {
-    throw new InputError('path', `'${path.relative(workspace, projectDir) || '.'}' does not exist in the workspace; expected the folder of a HyperFrames project.`)
-  }
+export async function packageProject(project: InspectedProject, log: ProjectLog, tempRoot?: string): Promise<PackagedProject> {
+  const { files, external } = await localizeExternalRefs(project.files)
+  for (const e of external) log.info(`Packing ${e.from} (referenced from outside the project folder) as ${e.path}.`)
+  checkPredictedSize(files, project.label)
+
+  const origins = files.map((f) => ({ archive: f.path, workspace: external.find((e) => e.path === f.path)?.from ?? inWorkspace(project.label, f.path) }))
+  await lintPackedProject(files, origins, project.inputs.composition.split(path.sep).join('/'), log, tempRoot)
+
   const dir = await mkdtemp(path.join(tempRoot ?? os.tmpdir(), 'hyperframes-'))
-  const zip = await buildProjectZip(projectDir, workspace, path.join(dir, 'project.zip'))
-  const entry = composition.split(path.sep).join('/')
-  if (!zip.files.some((f) => f.path === entry)) {
-    const where = path.relative(workspace, projectDir) || '.'
-    const reason = existsSync(path.join(projectDir, composition)) ? 'is excluded from the zip (dotfile, default exclusion or .hyperframesignore)' : 'does not exist'
-    throw new InputError('composition', `'${entry}' ${reason} in the project folder '${where}'; expected the entry HTML file of the composition (e.g. index.html).`)
+  try {
+    const zip = await writeProjectZip(files, path.join(dir, 'project.zip'))
+    checkZipSize(zip.size, zip.files, project.label)
+    return { ...zip, external }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
   }
-  if (zip.size > MAX_ZIP_BYTES) {
-    const largest = [...zip.files].sort((a, b) => b.size - a.size).slice(0, 10)
-    throw new UserError(
-      `The project zip is ${(zip.size / 1048576).toFixed(1)} MB, over the API's 200 MB upload limit. Largest files:\n` +
-        largest.map((f) => `  ${(f.size / 1048576).toFixed(1)} MB  ${f.path}`).join('\n') +
-        `\nExclude what the composition does not need with a .hyperframesignore file in '${path.relative(workspace, projectDir) || '.'}'.`
-    )
-  }
-  return zip
 }

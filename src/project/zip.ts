@@ -21,9 +21,22 @@ export interface ProjectZip {
   files: ZipFileEntry[]
 }
 
-interface SourceFile extends ZipFileEntry {
-  /** Where the bytes come from: the file itself, or a symlink's real target. */
+/** A file to pack: where its bytes come from, or the bytes themselves when the packer rewrote them. */
+export interface PackFile extends ZipFileEntry {
+  /** The file itself, or a symlink's real target. */
   source: string
+  /** Set when the packed content differs from the source (an HTML or CSS file with rewritten references). */
+  data?: Buffer
+}
+
+/** The project as it will be packed, before any byte is read. */
+export interface ProjectFiles {
+  /** Real path of the project folder (symlinks resolved). */
+  root: string
+  /** Real path of the workspace, the folder nothing may escape. */
+  workspace: string
+  /** Sorted by path in byte order. */
+  files: PackFile[]
 }
 
 /**
@@ -31,23 +44,28 @@ interface SourceFile extends ZipFileEntry {
  * `projectDir` may be relative to `workspace`, the folder nothing may escape (GITHUB_WORKSPACE).
  */
 export async function listProjectFiles(projectDir: string, workspace: string): Promise<ZipFileEntry[]> {
-  const files = await collectFiles(projectDir, workspace)
+  const { files } = await collectProjectFiles(projectDir, workspace)
   return files.map(({ path, size }) => ({ path, size }))
 }
 
+/** Zips the project folder as it is (no reference rewriting); see writeProjectZip. */
+export async function buildProjectZip(projectDir: string, workspace: string, outFile: string): Promise<ProjectZip> {
+  return writeProjectZip((await collectProjectFiles(projectDir, workspace)).files, outFile)
+}
+
 /**
- * Zips the project so that the same files always give the same bytes: entries in byte order of
+ * Zips the files so that the same files always give the same bytes: entries in byte order of
  * their paths, every time stamp 1980-01-01 00:00:00, fixed permissions and "made by" host, no
  * directory entries. The hash can then stand for the project's content (idempotency, caching).
  */
-export async function buildProjectZip(projectDir: string, workspace: string, outFile: string): Promise<ProjectZip> {
-  const files = await collectFiles(projectDir, workspace)
+export async function writeProjectZip(files: readonly PackFile[], outFile: string): Promise<ProjectZip> {
+  const sorted = [...files].sort(byPath)
   // noSort: adm-zip would otherwise re-sort by lower-cased name with localeCompare, which
   // depends on the host's ICU data; insertion order is already byte order.
   const zip = new AdmZip(undefined, { noSort: true })
   const entries: ZipFileEntry[] = []
-  for (const file of files) {
-    const data = await readFile(file.source)
+  for (const file of sorted) {
+    const data = file.data ?? (await readFile(file.source))
     const entry = zip.addFile(file.path, data, '', 0o644)
     // Built from local-time fields, so the DOS date/time stored is 1980-01-01 00:00 in any zone.
     entry.header.time = new Date(1980, 0, 1, 0, 0, 0)
@@ -67,11 +85,20 @@ export async function buildProjectZip(projectDir: string, workspace: string, out
   }
 }
 
-async function collectFiles(projectDir: string, workspace: string): Promise<SourceFile[]> {
+export function byPath(a: ZipFileEntry, b: ZipFileEntry): number {
+  return Buffer.compare(Buffer.from(a.path), Buffer.from(b.path))
+}
+
+/** Walks the project folder (resolving and checking symlinks) without reading any file. */
+export async function collectProjectFiles(projectDir: string, workspace: string): Promise<ProjectFiles> {
   const realWorkspace = await realpath(resolve(workspace))
   const root = await resolveProjectDir(projectDir, workspace, realWorkspace)
+  return { root, workspace: realWorkspace, files: await collectFiles(projectDir, root, realWorkspace) }
+}
+
+async function collectFiles(projectDir: string, root: string, realWorkspace: string): Promise<PackFile[]> {
   const rules = await IgnoreRules.load(root)
-  const files: SourceFile[] = []
+  const files: PackFile[] = []
   const walker = new Walker(rules, realWorkspace, files)
   await walker.walk(root, root, '', [root])
   if (files.length === 0) {
@@ -80,8 +107,7 @@ async function collectFiles(projectDir: string, workspace: string): Promise<Sour
       `folder '${projectDir}' has no files left to pack after the exclusions (dotfiles, dist, node_modules, .hyperframesignore rules)`
     )
   }
-  files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
-  return files
+  return files.sort(byPath)
 }
 
 async function resolveProjectDir(projectDir: string, workspace: string, realWorkspace: string): Promise<string> {
@@ -110,7 +136,7 @@ class Walker {
   constructor(
     private readonly rules: IgnoreRules,
     private readonly realWorkspace: string,
-    private readonly files: SourceFile[]
+    private readonly files: PackFile[]
   ) {}
 
   /**
@@ -202,7 +228,7 @@ class Walker {
   }
 }
 
-function isInside(child: string, parent: string): boolean {
+export function isInside(child: string, parent: string): boolean {
   const rel = relative(parent, child)
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
 }

@@ -8,7 +8,9 @@ export interface RunTotals {
 
 export function totals(results: ResultEntry[]): RunTotals {
   const succeeded = results.filter((r) => r.status === 'completed' || r.status === 'submitted').length
-  return { succeeded, failed: results.length - succeeded }
+  // A dry run's renders are planned: neither done nor failed.
+  const planned = results.filter((r) => r.status === 'planned').length
+  return { succeeded, failed: results.length - succeeded - planned }
 }
 
 /** Written on every exit path, so a failing or cancelled step still tells later steps what it did. */

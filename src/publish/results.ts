@@ -22,10 +22,16 @@ export interface ResultEntry {
   failure_message: string | null
 }
 
+/**
+ * `defaults` are the composition's declared variable defaults: they fill the `variables` of an
+ * entry that leaves one unset, so later steps see what was rendered. They are never sent, so the
+ * requests (and idempotency keys) stay what they were.
+ */
 export function buildResults(
   outcomes: RenderOutcome[],
   artifacts: Map<number, ArtifactRecord>,
   workspace: string,
+  defaults: Variables = {},
   releaseAssets: ReadonlyMap<number, string> = new Map()
 ): ResultEntry[] {
   return outcomes.map((o) => {
@@ -33,7 +39,7 @@ export function buildResults(
     return {
       name: o.job.name,
       index: o.job.index,
-      variables: o.job.variables,
+      variables: withDefaults(o.job.variables, defaults),
       render_id: o.renderId ?? null,
       idempotency_key: o.key,
       status: o.status,
@@ -47,6 +53,13 @@ export function buildResults(
       failure_message: o.failureMessage ?? null
     }
   })
+}
+
+/** The entry's own values first, then the defaults it does not override. */
+function withDefaults(variables: Variables, defaults: Variables): Variables {
+  const out: Variables = { ...variables }
+  for (const [id, value] of Object.entries(defaults)) if (!(id in out)) out[id] = value
+  return out
 }
 
 /** Paths relative to the workspace, as later steps (and upload-artifact) expect them. */

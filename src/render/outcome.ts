@@ -2,9 +2,10 @@ import type { RenderJob } from './plan.js'
 
 /**
  * Where a render ended up. `error`: the action could not submit, poll or download it;
- * `pending`: never submitted; `timed_out` / `cancelled`: still running on HeyGen when we stopped.
+ * `pending`: never submitted; `timed_out` / `cancelled`: still running on HeyGen when we stopped;
+ * `planned`: a dry run, which submits nothing.
  */
-export type OutcomeStatus = 'pending' | 'submitted' | 'queued' | 'rendering' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'error'
+export type OutcomeStatus = 'planned' | 'pending' | 'submitted' | 'queued' | 'rendering' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'error'
 
 export interface RenderOutcome {
   job: RenderJob
