@@ -1,4 +1,4 @@
-import { artifactServiceMissing, artifactUrl, bundleName, planArtifacts } from '../src/publish/artifacts.js'
+import { artifactServiceMissing, artifactUrl, bundleName, listed, planArtifacts } from '../src/publish/artifacts.js'
 import type { RunContext } from '../src/inputs/run-context.js'
 
 const videos = [
@@ -59,5 +59,13 @@ describe('artifactUrl', () => {
   it('is the run page link upload-artifact gives as artifact-url', () => {
     const run = { serverUrl: 'https://github.com', repository: 'octo/videos', runId: 42 } as RunContext
     expect(artifactUrl(run, 7)).toBe('https://github.com/octo/videos/actions/runs/42/artifacts/7')
+  })
+})
+
+describe('listed', () => {
+  it('shows every item up to the cap, then a count of the rest', () => {
+    expect(listed(['a', 'b'], ', ')).toBe('a, b')
+    const many = Array.from({ length: 256 }, (_, i) => `'v${i + 1}.mp4'`)
+    expect(listed(many, ', ')).toBe(`${many.slice(0, 10).join(', ')}, … and 246 more`)
   })
 })

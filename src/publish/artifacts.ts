@@ -1,5 +1,4 @@
 import type { ArtifactClient, UploadArtifactOptions } from '@actions/artifact'
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import path from 'node:path'
@@ -23,6 +22,8 @@ export interface ArtifactRequest {
 export interface ArtifactLog {
   info(line: string): void
   warning(line: string): void
+  /** Runs fn inside one collapsible log group: the artifact library logs every step of every upload. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>
 }
 
 /** One artifact to create, and the matrix entries whose video it holds. */
@@ -122,22 +123,18 @@ export async function uploadArtifacts(req: ArtifactRequest, log: ArtifactLog, en
   const results: UploadResult[] = []
   let next = 0
   let stopped = false
-  // The library logs every step of every upload through @actions/core; fold that into one group.
-  core.startGroup(`Uploading ${planned.length} artifact${planned.length === 1 ? '' : 's'} (${req.mode})`)
-  try {
-    const worker = async (): Promise<void> => {
-      // After a failure that is not about one name (service down, no permission, quota), the
-      // next uploads would fail the same way, each after the library's own retries: stop early.
-      while (!stopped && next < planned.length) {
-        const result = await uploadOne(client, planned[next++], options)
-        if (result.kind === 'failed') stopped = true
-        results.push(result)
-      }
+  const worker = async (): Promise<void> => {
+    // After a failure that is not about one name (service down, no permission, quota), the
+    // next uploads would fail the same way, each after the library's own retries: stop early.
+    while (!stopped && next < planned.length) {
+      const result = await uploadOne(client, planned[next++], options)
+      if (result.kind === 'failed') stopped = true
+      results.push(result)
     }
-    await Promise.all(Array.from({ length: Math.min(ARTIFACT_CONCURRENCY, planned.length) }, worker))
-  } finally {
-    core.endGroup()
   }
+  await log.group(`Uploading ${planned.length} artifact${planned.length === 1 ? '' : 's'} (${req.mode})`, () =>
+    Promise.all(Array.from({ length: Math.min(ARTIFACT_CONCURRENCY, planned.length) }, worker))
+  )
 
   for (const r of results) {
     const id = r.kind === 'uploaded' || r.kind === 'reused' ? r.id : undefined
@@ -205,16 +202,19 @@ function reportResults(results: UploadResult[], total: number, where: string, lo
   const failed = results.filter((r): r is Extract<UploadResult, { kind: 'failed' }> => r.kind === 'failed')
 
   const parts: string[] = []
-  if (uploaded.length > 0) parts.push(`uploaded ${uploaded.map((r) => `'${r.artifact.name}'`).join(', ')}`)
+  if (uploaded.length > 0) parts.push(`uploaded ${listed(uploaded.map((r) => `'${r.artifact.name}'`), ', ')}`)
   if (reused.length > 0) {
     parts.push(
-      `linked ${reused.map((r) => `'${r.artifact.name}' (ID ${r.id})`).join(', ')}, already in this run with the same bytes (an earlier attempt uploaded ${reused.length === 1 ? 'it' : 'them'})`
+      `linked ${listed(reused.map((r) => `'${r.artifact.name}' (ID ${r.id})`), ', ')}, already in this run with the same bytes (an earlier attempt uploaded ${reused.length === 1 ? 'it' : 'them'})`
     )
   }
   if (parts.length > 0) log.info(`Artifacts: ${parts.join('; ')}.`)
 
   if (taken.length > 0) {
-    const list = taken.map((r) => `'${r.artifact.name}'${r.existingId ? ` (ID ${r.existingId})` : ''} ${r.why}`).join('; ')
+    const list = listed(
+      taken.map((r) => `'${r.artifact.name}'${r.existingId ? ` (ID ${r.existingId})` : ''} ${r.why}`),
+      '; '
+    )
     log.warning(
       `Artifact name${taken.length === 1 ? '' : 's'} already used in this workflow run: ${list}. Names are unique within a run (re-runs included), so ${taken.length === 1 ? 'it was' : 'they were'} left as ${taken.length === 1 ? 'is' : 'they are'} and not linked from results. ` +
         `Give each job its own names (the name input names per-video artifacts, output-dir names a bundle); add \${{ github.run_attempt }} to them to keep every attempt's videos apart. The videos are in ${where}.`
@@ -227,4 +227,10 @@ function reportResults(results: UploadResult[], total: number, where: string, lo
         `The videos are in ${where}; the step does not fail because of artifacts.`
     )
   }
+}
+
+/** A log line stays readable for a 256-entry matrix: the first few names, then a count. */
+export function listed(items: string[], separator: string, max = 10): string {
+  const shown = items.slice(0, max).join(separator)
+  return items.length > max ? `${shown}${separator}… and ${items.length - max} more` : shown
 }
