@@ -153,7 +153,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
       run: ctx,
       videos: state.outcomes.filter((o) => o.videoPath).map((o) => ({ index: o.job.index, path: o.videoPath as string }))
     },
-    { info: (l) => core.info(l), warning: (l) => core.warning(l) }
+    { info: (l) => core.info(l), warning: (l) => core.warning(l), group: (title, fn) => core.group(title, fn) }
   )
   return failureFor(state.outcomes, inputs)
 }
