@@ -234,7 +234,9 @@ describe('bad input is refused before any network call', () => {
     ['a path outside the workspace', { path: '../..' }, /Input 'path': '..\/..' points outside the workspace/],
     ['http api-url off loopback', { 'api-url': 'http://api.example.com' }, /Input 'api-url': http:\/\/api.example.com is not https/],
     ['duplicate render names', { matrix: '[{"title": "a"}, {"title": "a"}]', name: 'same-{title}' }, /Input 'name'/],
-    ['a missing api key', { 'api-key': '' }, /Input 'api-key': is empty/]
+    ['a missing api key', { 'api-key': '' }, /Input 'api-key': is empty; .* or set backend: local/],
+    ['an unknown backend', { backend: 'cloud' }, /Input 'backend': 'cloud' is not one of heygen, local\./],
+    ['wait: false with backend: local', { backend: 'local', wait: 'false' }, /Input 'wait': false needs backend: heygen/]
   ]
 
   it.each(cases)('refuses %s', async (_label, inputs, message) => {

@@ -1,8 +1,6 @@
 import * as core from '@actions/core'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { HeygenClient } from './heygen/client.js'
-import { uploadZip } from './heygen/upload.js'
 import { readInputs, type ActionInputs } from './inputs/read-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { packageProject } from './project/package-project.js'
@@ -10,8 +8,8 @@ import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { writeOutputs } from './publish/outputs.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
-import { HeygenBackend } from './render/heygen-backend.js'
-import { renderKey, uploadKey } from './render/idempotency.js'
+import { renderKey } from './render/idempotency.js'
+import { openBackend } from './render/open-backend.js'
 import type { RenderOutcome } from './render/outcome.js'
 import { planJobs } from './render/plan.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
@@ -33,6 +31,8 @@ interface RunState {
   outcomes: RenderOutcome[]
   artifacts: Map<number, ArtifactRecord>
   assetId?: string
+  /** Who rendered, for the summary. */
+  backendLabel?: string
 }
 
 export async function run(): Promise<void> {
@@ -71,25 +71,26 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: 'pending' }))
   await mkdir(inputs.outputDir, { recursive: true })
 
-  const client = new HeygenClient({ apiUrl: inputs.apiUrl, apiKey: inputs.apiKey, signal, log: (line) => core.info(line) })
+  // HeyGen: upload once. Local: unpack once and render on this machine.
+  const opened = await openBackend(inputs, zip, { signal, log: coreLog, warning: (line) => core.warning(line), jobCount: jobs.length })
   try {
-    state.assetId = await uploadZip(client, zip, uploadKey(zip.sha256), (line) => core.warning(line))
-    core.info(`Uploaded the project once as asset ${state.assetId}; submitting ${jobs.length} render${jobs.length === 1 ? '' : 's'} (up to ${inputs.concurrency} at a time).`)
-    await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
-
-    const result = await runRenders(state.outcomes, new HeygenBackend(client, state.assetId), {
+    state.assetId = opened.assetId
+    state.backendLabel = opened.label
+    const result = await runRenders(state.outcomes, opened.backend, {
       concurrency: inputs.concurrency,
       wait: inputs.wait,
       deadline: Date.now() + inputs.timeoutMinutes * 60_000,
       outputDir: inputs.outputDir,
       signal,
+      poll: opened.poll,
       log: coreLog
     })
-    core.info(`API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), retries: ${client.stats.retries}.`)
+    const stats = opened.stats()
+    if (stats) core.info(stats)
     if (signal.aborted) throw signal.reason
     if (result.fatal) return result.fatal.message
   } finally {
-    await client.close()
+    await opened.close()
   }
 
   state.artifacts = await uploadArtifacts(
@@ -135,7 +136,7 @@ async function publish(state: RunState, failure: string | undefined): Promise<vo
         renderSummary(results, {
           sha: state.ctx?.sha ?? '',
           composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
-          settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}` : '',
+          settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}${state.inputs?.backend === 'local' ? ` · ${state.backendLabel ?? 'local renderer'}` : ''}` : '',
           assetId: state.assetId,
           error: failure
         })

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
+import { BACKENDS, chooseBackend, type BackendName } from './backend-choice.js'
 import { InputError } from './input-error.js'
 import { expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
 import { parseStructured } from './structured.js'
@@ -31,6 +32,8 @@ export interface RenderSettings {
 }
 
 export interface ActionInputs {
+  /** Who renders: HeyGen's API, or the open-source renderer on this machine. */
+  backend: BackendName
   apiKey: string
   apiUrl: URL
   workspace: string
@@ -128,7 +131,9 @@ export function readInputs(workspace: string): ActionInputs {
   }
   const retention = input('retention-days').trim()
 
-  const inputs: ActionInputs = {
+  const requestedBackend = parseEnum(input('backend', 'heygen'), 'backend', BACKENDS)
+
+  const rest: Omit<ActionInputs, 'backend'> = {
     apiKey,
     apiUrl,
     workspace,
@@ -150,8 +155,10 @@ export function readInputs(workspace: string): ActionInputs {
     failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON),
     rerender: parseBoolean(input('rerender', 'false'), 'rerender')
   }
-  if (!inputs.apiKey) {
-    throw new InputError('api-key', 'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}.')
+  // Last, so a workflow with several mistakes hears about every other input before the key.
+  const inputs: ActionInputs = { backend: chooseBackend(requestedBackend, apiKey), ...rest }
+  if (inputs.backend === 'local' && !inputs.wait) {
+    throw new InputError('wait', 'false needs backend: heygen; with backend: local the renders run inside this step, so it has to wait for them.')
   }
   return inputs
 }
