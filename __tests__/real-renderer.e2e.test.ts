@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createHyperframesEngine, startEmulator, type Emulator } from '../emulator/index.js'
@@ -88,6 +88,82 @@ describeIfSupported('backend: local renders on the runner', support.skipReason, 
     ])
   }, RENDER_TIMEOUT)
 })
+
+describeIfSupported('backend: local reports a failed render', support.skipReason, () => {
+  let workspace: string
+  beforeAll(() => {
+    workspace = makeWorkspace('tiny')
+  })
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }))
+
+  it("fails the entry with the renderer's own reason, like the API refuses undeclared variables", async () => {
+    const run = await runAction({
+      workspace,
+      inputs: { backend: 'local', path: 'project', fps: '10', quality: 'draft', name: 'undeclared', variables: '{"nope": "x"}' },
+      env: { RUNNER_TOOL_CACHE: TEST_TOOL_CACHE }
+    })
+    expect(run.code).toBe(1)
+    const [result] = run.results
+    expect(result.status).toBe('failed')
+    expect(result.failure_message).toMatch(/^hyperframes render failed \(exit 1\): Variable validation failed/)
+    expect(result.failure_message).toContain('Variable "nope" is not declared')
+    expect(run.stdout).toContain('::group::undeclared: renderer log')
+    expect(run.summary).toContain('Variable "nope" is not declared')
+  }, RENDER_TIMEOUT)
+})
+
+describeIfSupported('backend: local stops its renders when the job is cancelled', support.skipReason, () => {
+  let workspace: string
+  let temp: string
+  beforeAll(() => {
+    workspace = makeWorkspace('tiny')
+    temp = mkdtempSync(path.join(os.tmpdir(), 'hf-cancel-'))
+  })
+  afterAll(() => {
+    rmSync(workspace, { recursive: true, force: true })
+    rmSync(temp, { recursive: true, force: true })
+  })
+
+  it('on SIGTERM the running render is killed, reported cancelled, and nothing is left running', async () => {
+    let sent = false
+    const run = await runAction({
+      workspace,
+      inputs: { backend: 'local', path: 'project', fps: '10', quality: 'draft', name: 'cancelled' },
+      env: { RUNNER_TOOL_CACHE: TEST_TOOL_CACHE, RUNNER_TEMP: temp },
+      onSpawn: (child) => {
+        // Cancel as soon as the renderer reports progress: its process (and Chrome) are running.
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (!sent && /^cancelled: \d+% /m.test(chunk.toString())) {
+            sent = true
+            child.kill('SIGTERM')
+          }
+        })
+      }
+    })
+    expect(sent).toBe(true)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::The job was cancelled \(SIGTERM\)/)
+    expect(run.stdout).toContain('Stopping 1 local render still running.')
+    expect(run.results.map((r) => r.status)).toEqual(['cancelled'])
+    expect(existsSync(path.join(workspace, 'renders', 'cancelled.mp4'))).toBe(false)
+    // The CLI ran on the project unpacked under RUNNER_TEMP; no process still refers to it.
+    expect(processesMentioning(temp)).toEqual([])
+  }, RENDER_TIMEOUT)
+})
+
+/** Command lines of live processes that contain `text` (Linux /proc). */
+function processesMentioning(text: string): string[] {
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
+      if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`)
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found
+}
 
 describeIfSupported('the emulator with the real engine', support.skipReason, () => {
   let emulator: Emulator

@@ -100,6 +100,8 @@ export class LocalBackend implements RenderBackend {
 
   /** Stops renders still running (timeout or cancellation) and waits until their processes exit. */
   async close(): Promise<void> {
+    const running = [...this.records.values()].filter((r) => r.status === 'queued' || r.status === 'rendering').length
+    if (running > 0) this.log.info(`Stopping ${running} local render${running === 1 ? '' : 's'} still running.`)
     this.stop.abort(new Error('the step is stopping'))
     await Promise.all([...this.records.values()].map((r) => r.settled))
   }
