@@ -237,9 +237,11 @@ describe('bad input is refused before any network call', () => {
     ['http api-url off loopback', { 'api-url': 'http://api.example.com' }, /Input 'api-url': http:\/\/api.example.com is not https/],
     ['duplicate render names', { matrix: '[{"title": "a"}, {"title": "a"}]', name: 'same-{title}' }, /Input 'name'/],
     ['a missing api key with on-missing-key: fail', { 'api-key': '', 'on-missing-key': 'fail' }, /Input 'api-key': is empty/],
-    ['an unknown on-missing-key', { 'on-missing-key': 'ignore' }, /Input 'on-missing-key': 'ignore' is not one of skip, fail/],
+    ['an unknown on-missing-key', { 'on-missing-key': 'ignore' }, /Input 'on-missing-key': 'ignore' is not one of skip, fail, local/],
     ['an unknown comment mode', { comment: 'sometimes' }, /Input 'comment': 'sometimes' is not one of auto, true, false/],
-    ['a release tag with spaces', { release: 'v 1' }, /Input 'release': 'v 1' is not a tag name/]
+    ['a release tag with spaces', { release: 'v 1' }, /Input 'release': 'v 1' is not a tag name/],
+    ['an unknown backend', { backend: 'cloud' }, /Input 'backend': 'cloud' is not one of heygen, local\./],
+    ['wait: false with backend: local', { backend: 'local', wait: 'false' }, /Input 'wait': false needs backend: heygen/]
   ]
 
   it.each(cases)('refuses %s', async (_label, inputs, message) => {

@@ -22,7 +22,7 @@ describe('on-missing-key', () => {
     expect(bot.action === 'skip' && bot.reason).toContain('triggered by Dependabot')
     const plain = missingKeyDecision('', 'skip', { ...ctx, headRepository: 'Octo/Videos' })
     expect(plain.action === 'skip' && plain.reason).toContain('The secret is unset or not passed to this workflow')
-    expect(plain.action === 'skip' && plain.reason).toContain('Set on-missing-key: fail')
+    expect(plain.action === 'skip' && plain.reason).toContain('Set on-missing-key: local to render on the runner instead, or on-missing-key: fail')
   })
 })
 

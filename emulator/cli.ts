@@ -3,6 +3,7 @@
  * manual testing against a real client.
  */
 import { parseArgs } from 'node:util'
+import { ENGINE_CHOICES, selectEngine, type EngineChoice } from './engine-select.js'
 import { startEmulator } from './server.js'
 
 const { values } = parseArgs({
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'max-concurrent': { type: 'string' },
     'fail-title': { type: 'string' },
     seed: { type: 'string' },
+    engine: { type: 'string', default: 'auto' },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   },
@@ -35,6 +37,8 @@ if (values.help) {
   --max-concurrent <n>   account render concurrency (default 20)
   --fail-title <regex>   renders whose title matches end 'failed'
   --seed <n>             PRNG seed for jitter and probabilistic faults
+  --engine <name>        auto (default): the real HyperFrames renderer when Chrome, ffmpeg and
+                         Node >= 22 are installed, else fast; hyperframes; fast (flat-colour test videos)
   --verbose              one line per request
 `)
   process.exit(0)
@@ -58,6 +62,15 @@ try {
   process.exit(2)
 }
 
+const engineChoice = (values.engine ?? 'auto') as EngineChoice
+if (!ENGINE_CHOICES.includes(engineChoice)) {
+  process.stderr.write(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, got '${values.engine}'\n`)
+  process.exit(2)
+}
+const verboseLog = values.verbose ? (line: string) => process.stdout.write(`${line}\n`) : undefined
+const selected = await selectEngine(engineChoice, { log: verboseLog })
+if (selected.notice) process.stdout.write(`${selected.notice}\n`)
+
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, V>)
 
@@ -74,10 +87,11 @@ const emulator = await startEmulator({
   ...(failTitle
     ? { failRender: (body) => (failTitle.test(body.title ?? '') ? `Render failed: title matched --fail-title ${failTitle.source}` : undefined) }
     : {}),
-  ...(values.verbose ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {})
+  engine: selected.engine,
+  ...(verboseLog ? { log: verboseLog } : {})
 })
 
-process.stdout.write(`HeyGen emulator listening on ${emulator.url} (engine: fast)\n`)
+process.stdout.write(`HeyGen emulator listening on ${emulator.url} (engine: ${selected.engine.name})\n`)
 
 let stopping = false
 const stop = (signal: string): void => {

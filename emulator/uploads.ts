@@ -60,7 +60,9 @@ export class Uploads {
     }
     const problem = headerProblem(req, asset)
     if (problem) return sendStorageError(res, 403, 'SignatureDoesNotMatch', `signature mismatch: ${problem}`)
-    if (asset.completed) return sendStorageError(res, 403, 'AccessDenied', 'This upload has already been completed.')
+    // A completed upload may be PUT again, as an S3 object can be overwritten while its URL is
+    // live: a client retrying with the same Idempotency-Key gets the same upload_url replayed and
+    // PUTs again (HeyGen's own CLI does). The checks below only let the declared bytes through.
     // Like S3, a presigned PUT must announce its length; chunked uploads are refused.
     if (req.headers['content-length'] === undefined) {
       return sendStorageError(res, 411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.')

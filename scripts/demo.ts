@@ -4,7 +4,7 @@ import { spawn, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startEmulator } from '../emulator/index.js'
+import { selectEngine, startEmulator } from '../emulator/index.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'demo-out')
@@ -23,8 +23,11 @@ try {
 }
 
 const apiKey = 'demo-key'
-const emulator = await startEmulator({ apiKeys: [apiKey], renderMs: 800, renderJitterMs: 300 })
-console.log(`HeyGen emulator on ${emulator.url}`)
+// The real HyperFrames renderer when Chrome, ffmpeg and Node >= 22 are installed, else the fast engine.
+const { engine, notice } = await selectEngine('auto', { log: (line) => console.log(`  [emulator] ${line}`) })
+if (notice) console.log(notice)
+const emulator = await startEmulator({ apiKeys: [apiKey], renderMs: 800, renderJitterMs: 300, engine })
+console.log(`HeyGen emulator on ${emulator.url} (engine: ${engine.name})`)
 
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
@@ -50,13 +53,16 @@ const env: Record<string, string> = {
   'INPUT_OUTPUT-DIR': 'demo-out/renders'
 }
 
+const started = Date.now()
 const code = await new Promise<number | null>((resolve) => {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], { cwd: root, env, stdio: 'inherit' })
   child.on('close', resolve)
 })
+const seconds = (Date.now() - started) / 1000
 await emulator.close()
 
 console.log('\n── results ──')
+console.log(`engine:   ${engine.name === 'hyperframes' ? 'hyperframes (the real renderer: Chrome + ffmpeg)' : 'fast (flat-colour test videos)'}; the action's step took ${seconds.toFixed(1)} s`)
 console.log(`videos:   ${path.relative(process.cwd(), path.join(out, 'renders'))}/`)
 console.log(`summary:  ${path.relative(process.cwd(), files.summary)}`)
 console.log(`outputs:  ${path.relative(process.cwd(), files.output)}`)

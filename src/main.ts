@@ -1,11 +1,9 @@
 import * as core from '@actions/core'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { HeygenClient } from './heygen/client.js'
-import { uploadZip } from './heygen/upload.js'
 import { readGitHubInputs } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
-import { missingKeyDecision } from './inputs/missing-key.js'
+import { chooseBackend, localNeedsWait, type BackendDecision } from './inputs/backend-choice.js'
 import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
@@ -18,8 +16,8 @@ import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publi
 import type { ReportHeader } from './publish/report-table.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
-import { HeygenBackend } from './render/heygen-backend.js'
-import { renderKey, uploadKey } from './render/idempotency.js'
+import { renderKey } from './render/idempotency.js'
+import { openBackend } from './render/open-backend.js'
 import type { RenderOutcome } from './render/outcome.js'
 import { planJobs } from './render/plan.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
@@ -57,6 +55,8 @@ interface RunState {
   defaults?: Variables
   /** Set by a dry run once the zip is built. */
   plan?: ZipPlan
+  /** Who rendered, for the summary. */
+  backendLabel?: string
 }
 
 export async function run(): Promise<void> {
@@ -92,12 +92,19 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   state.github = new GitHubPublisher(ctx, githubInputs, requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
-  const key = requested.dryRun ? ({ action: 'render' } as const) : missingKeyDecision(requested.apiKey, requested.onMissingKey, ctx)
-  if (key.action === 'skip') {
-    state.skipped = key.reason
-    core.notice(key.reason)
+  const choice: BackendDecision = requested.dryRun
+    ? { action: 'render', backend: requested.backend }
+    : chooseBackend(requested.backend, requested.apiKey, requested.onMissingKey, ctx)
+  if (choice.action === 'skip') {
+    state.skipped = choice.reason
+    core.notice(choice.reason)
     return undefined
   }
+  if (choice.notice) {
+    if (!requested.wait) throw localNeedsWait()
+    core.notice(choice.notice)
+  }
+  requested.backend = choice.backend
   // Composition-aware checks (src/project): settings from the composition, variables, lint, size.
   const project = await inspectProject(requested, projectLog)
   const inputs = (state.inputs = project.inputs)
@@ -116,33 +123,28 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   }
   await mkdir(inputs.outputDir, { recursive: true })
 
-  const client = new HeygenClient({
-    apiUrl: inputs.apiUrl,
-    apiKey: inputs.apiKey,
-    signal,
-    timeoutMs: inputs.requestTimeoutSeconds * 1000,
-    log: (line) => core.info(line)
-  })
+  // HeyGen: upload once. Local: unpack once and render on this machine. Local: unpack once and render on this machine.
+  const opened = await openBackend(inputs, zip, { signal, log: coreLog, warning: (line) => core.warning(line), jobCount: jobs.length })
   try {
-    state.assetId = await uploadZip(client, zip, uploadKey(zip.sha256), (line) => core.warning(line))
-    core.info(`Uploaded the project once as asset ${state.assetId}; submitting ${jobs.length} render${jobs.length === 1 ? '' : 's'} (up to ${inputs.concurrency} at a time).`)
-    await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
-
-    const result = await runRenders(state.outcomes, new HeygenBackend(client, state.assetId), {
+    state.assetId = opened.assetId
+    state.backendLabel = opened.label
+    const result = await runRenders(state.outcomes, opened.backend, {
       concurrency: inputs.concurrency,
       wait: inputs.wait,
       // timeout-minutes bounds the waiting, not the checks and the upload before it.
       deadline: Date.now() + inputs.timeoutMinutes * 60_000,
       outputDir: inputs.outputDir,
       signal,
+      poll: opened.poll,
       log: coreLog,
       runStartedAt: startedAt
     })
-    core.info(`API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), retries: ${client.stats.retries}.`)
+    const stats = opened.stats()
+    if (stats) core.info(stats)
     if (signal.aborted) throw signal.reason
     if (result.fatal) return result.fatal.message
   } finally {
-    await client.close()
+    await opened.close()
   }
 
   state.artifacts = await uploadArtifacts(
@@ -191,7 +193,9 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
   const header: ReportHeader = {
     sha: state.ctx?.sha ?? '',
     composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
-    settings: s ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}` : '',
+    settings: s
+      ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}${state.inputs?.backend === 'local' ? ` · ${state.backendLabel ?? 'local renderer'}` : ''}`
+      : '',
     assetId: state.assetId,
     error,
     skipped: state.skipped,

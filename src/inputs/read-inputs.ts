@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
+import { BACKENDS, localNeedsWait, type BackendName } from './backend-choice.js'
 import { InputError } from './input-error.js'
 import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
 import { ON_MISSING_KEY, type OnMissingKey } from './missing-key.js'
@@ -40,6 +41,8 @@ export interface RequestedSettings extends Omit<RenderSettings, 'aspectRatio'> {
 }
 
 export interface ActionInputs {
+  /** Who renders: HeyGen's API, or the open-source renderer on this machine. */
+  backend: BackendName
   /** Empty when the secret is missing; `onMissingKey` decides what that means. */
   apiKey: string
   onMissingKey: OnMissingKey
@@ -153,6 +156,7 @@ export function readInputs(workspace: string): RequestedInputs {
   const retention = input('retention-days').trim()
 
   const inputs: RequestedInputs = {
+    backend: parseEnum(input('backend', 'heygen'), 'backend', BACKENDS),
     apiKey,
     onMissingKey: parseEnum(input('on-missing-key', 'skip'), 'on-missing-key', ON_MISSING_KEY),
     apiUrl,
@@ -178,5 +182,6 @@ export function readInputs(workspace: string): RequestedInputs {
     strictVariables: parseBoolean(input('strict-variables', 'true'), 'strict-variables'),
     dryRun: parseBoolean(input('dry-run', 'false'), 'dry-run')
   }
+  if (inputs.backend === 'local' && !inputs.wait) throw localNeedsWait()
   return inputs
 }
