@@ -38,4 +38,19 @@ describe('backend: local on a machine without Chrome or ffmpeg', () => {
     expect(run.results.map((r) => r.status)).toEqual(['pending', 'pending'])
     expect(run.outputs.failed).toBe('2')
   })
+
+  it('on-missing-key: local turns a fork PR without the secret into a local render', async () => {
+    const run = await runAction({
+      workspace,
+      eventName: 'pull_request',
+      event: { pull_request: { number: 3, head: { sha: 'c'.repeat(40), repo: { full_name: 'someone/videos' } } } },
+      inputs: { 'api-key': '', 'on-missing-key': 'local', 'api-url': 'https://api.heygen.invalid', path: 'project', comment: 'false', matrix: '[{"bg": "#ff0000"}]' },
+      env: { PATH: path.dirname(process.execPath), HYPERFRAMES_BROWSER_PATH: '/nonexistent/chrome', HYPERFRAMES_FFMPEG_PATH: '/nonexistent/ffmpeg' }
+    })
+    // The notice says why it rendered locally; the local renderer, not HeyGen, was then tried.
+    expect(run.stdout).toMatch(/::notice::api-key is empty, so the renders run on this runner with the open-source renderer \(on-missing-key: local\)\. This pull request comes from the fork someone\/videos/)
+    expect(run.stdout).toContain('The local renderer cannot run')
+    expect(run.stdout).not.toContain('heygen.invalid')
+    expect(run.outputs.skipped).toBe('false')
+  })
 })
