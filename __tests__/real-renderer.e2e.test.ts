@@ -99,7 +99,9 @@ describeIfSupported('backend: local reports a failed render', support.skipReason
   it("fails the entry with the renderer's own reason, like the API refuses undeclared variables", async () => {
     const run = await runAction({
       workspace,
-      inputs: { backend: 'local', path: 'project', fps: '10', quality: 'draft', name: 'undeclared', variables: '{"nope": "x"}' },
+      // strict-variables: false lets the undeclared variable past the action's own check, so the
+      // renderer's refusal is what this test sees.
+      inputs: { backend: 'local', path: 'project', fps: '10', quality: 'draft', name: 'undeclared', variables: '{"nope": "x"}', 'strict-variables': 'false' },
       env: { RUNNER_TOOL_CACHE: TEST_TOOL_CACHE }
     })
     expect(run.code).toBe(1)
@@ -301,7 +303,8 @@ describeIfSupported("HeyGen's hyperframes CLI against the emulator", support.ski
       fps: 10,
       quality: 'draft',
       title: 'From the CLI',
-      video_url: expect.stringContaining(emulator.url)
+      // Signed storage URLs point at the emulator's storage origin, not the API's.
+      video_url: expect.stringContaining(emulator.storageUrl)
     })
 
     const deleted = await heygenCli(['cloud', 'delete', renderId, '--no-confirm', '--json'], env, project)
