@@ -66,8 +66,9 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   const inputs = (state.inputs = readInputs(ctx.workspace))
   const jobs = planJobs(inputs, ctx.sha)
 
+  const packStarted = Date.now()
   const zip = await packageProject(inputs.projectDir, ctx.workspace, inputs.composition, process.env.RUNNER_TEMP || undefined)
-  core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}).`)
+  core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: 'pending' }))
   await mkdir(inputs.outputDir, { recursive: true })

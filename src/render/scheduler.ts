@@ -1,20 +1,12 @@
 import { ApiError, isFatalStatus } from '../heygen/api-error.js'
-import { TERMINAL_STATUSES, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
-import { sleep } from '../heygen/sleep.js'
+import type { RenderDetail, RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
+import { StatusWatcher, type PollPolicy } from './status-watcher.js'
 import path from 'node:path'
 
-export interface PollPolicy {
-  firstMs: number
-  factor: number
-  maxMs: number
-}
-
-// Renders take minutes; start close so short ones are noticed quickly, then back off to a
-// steady rate far below HeyGen's own CLI's fixed 10 s hammer per render.
-export const DEFAULT_POLL: PollPolicy = { firstMs: 1000, factor: 1.5, maxMs: 10_000 }
+export { DEFAULT_POLL, type PollPolicy } from './status-watcher.js'
 
 export interface RenderLog {
   info(line: string): void
@@ -46,6 +38,8 @@ export interface SchedulerResult {
  */
 export async function runRenders(outcomes: RenderOutcome[], backend: RenderBackend, opts: SchedulerOptions): Promise<SchedulerResult> {
   const result: SchedulerResult = {}
+  // One watcher for every render in flight: a tick learns all their statuses at once.
+  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll })
   let next = 0
   const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || Date.now() >= opts.deadline
 
@@ -57,7 +51,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
         lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
       }
       try {
-        await runOne(outcome, backend, opts, note)
+        await runOne(outcome, backend, opts, note, watcher)
       } catch (error) {
         if (opts.signal?.aborted) {
           outcome.status = outcome.renderId ? 'cancelled' : 'pending'
@@ -76,6 +70,10 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
     }
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, outcomes.length) }, worker))
+  const w = watcher.stats
+  if (w.ticks > 0) {
+    opts.log.info(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
+  }
 
   for (const o of outcomes) {
     if (o.status !== 'pending') continue
@@ -88,7 +86,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   return result
 }
 
-async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: SchedulerOptions, note: (line: string) => void): Promise<void> {
+async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: SchedulerOptions, note: (line: string) => void, watcher: StatusWatcher): Promise<void> {
   const { job } = outcome
   const baseKey = outcome.key
   const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
@@ -97,7 +95,7 @@ async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: Sche
   note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''} (idempotency key ${outcome.key})`)
   if (!opts.wait) return
 
-  let detail = await waitForTerminal(outcome, backend, opts, note)
+  let detail = await waitForTerminal(outcome, watcher, note)
   // A key replays for 24 h, failures included. A failure left by an earlier run is submitted again
   // under a key that names it; a re-run after that replays the new render instead of paying again.
   for (let hop = 0; detail?.status === 'failed' && isFromEarlierRun(detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
@@ -105,7 +103,7 @@ async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: Sche
     outcome.key = retryKey(baseKey, detail.renderId)
     outcome.renderId = await backend.submit(job, outcome.key)
     note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
-    detail = await waitForTerminal(outcome, backend, opts, note)
+    detail = await waitForTerminal(outcome, watcher, note)
   }
   if (!detail) return
   outcome.duration = detail.duration
@@ -131,35 +129,20 @@ function isFromEarlierRun(detail: RenderDetail, opts: SchedulerOptions): boolean
   return detail.createdAt !== undefined && detail.createdAt * 1000 < opts.runStartedAt - 1000
 }
 
-/** Polls one render until it ends; returns undefined when the deadline passed first. */
-async function waitForTerminal(
-  outcome: RenderOutcome,
-  backend: RenderBackend,
-  opts: SchedulerOptions,
-  note: (line: string) => void
-): Promise<RenderDetail | undefined> {
-  const poll = opts.poll ?? DEFAULT_POLL
-  let interval = poll.firstMs
+/** Waits for one render to end; returns undefined when the deadline passed first. */
+async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<RenderDetail | undefined> {
   let last: RenderStatus | undefined
-  for (;;) {
-    const remaining = opts.deadline - Date.now()
-    if (remaining <= 0) {
-      outcome.status = 'timed_out'
-      outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`
-      note(outcome.failureMessage)
-      return undefined
-    }
-    await sleep(Math.min(interval, remaining), opts.signal)
-    interval = Math.min(poll.maxMs, interval * poll.factor)
-    if (Date.now() >= opts.deadline) continue
-    const detail = await backend.status(outcome.renderId as string, outcome.job)
-    if (detail.status !== last) {
-      note(`status: ${detail.status}`)
-      last = detail.status
-      if (detail.status === 'queued' || detail.status === 'rendering') outcome.status = detail.status
-    }
-    if (TERMINAL_STATUSES.has(detail.status)) return detail
+  const detail = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
+    note(`status: ${status}`)
+    last = status
+    if (status === 'queued' || status === 'rendering') outcome.status = status
+  })
+  if (!detail) {
+    outcome.status = 'timed_out'
+    outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`
+    note(outcome.failureMessage)
   }
+  return detail
 }
 
 export function formatBytes(n: number): string {
