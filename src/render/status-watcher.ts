@@ -17,7 +17,7 @@ export interface PollPolicy {
   fraction: number
 }
 
-export const DEFAULT_POLL: PollPolicy = { firstMs: 1000, minMs: 250, maxMs: 2000, fraction: 0.1 }
+export const DEFAULT_POLL: PollPolicy = { firstMs: 500, minMs: 250, maxMs: 2000, fraction: 0.1 }
 
 /** Counters for the log and the tests. */
 export interface WatcherStats {
