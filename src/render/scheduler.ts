@@ -3,7 +3,7 @@ import type { RenderDetail, RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
-import { StatusWatcher, type PollPolicy } from './status-watcher.js'
+import { StatusWatcher, type Ended, type PollPolicy } from './status-watcher.js'
 import path from 'node:path'
 
 export { DEFAULT_POLL, type PollPolicy } from './status-watcher.js'
@@ -43,6 +43,25 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   let next = 0
   const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || Date.now() >= opts.deadline
 
+  const fail = (outcome: RenderOutcome, error: unknown, note: (line: string) => void): void => {
+    if (opts.signal?.aborted) {
+      outcome.status = outcome.renderId ? 'cancelled' : 'pending'
+      note('stopped: the job was cancelled')
+    } else {
+      outcome.status = 'error'
+      outcome.failureMessage = error instanceof Error ? error.message : String(error)
+      if (error instanceof ApiError) {
+        outcome.errorCode = error.code
+        if (isFatalStatus(error.status)) result.fatal ??= error
+      }
+      note(`error: ${outcome.failureMessage}`)
+    }
+  }
+  const report = (outcome: RenderOutcome, lines: string[]): void => {
+    opts.log.group(`${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
+  }
+  const downloads: Array<Promise<void>> = []
+
   const worker = async (): Promise<void> => {
     while (!stopped() && next < outcomes.length) {
       const outcome = outcomes[next++]
@@ -50,26 +69,30 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       const note = (line: string): void => {
         lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
       }
+      let collect: (() => Promise<void>) | undefined
       try {
-        await runOne(outcome, backend, opts, note, watcher)
+        collect = await runOne(outcome, backend, opts, note, watcher)
       } catch (error) {
-        if (opts.signal?.aborted) {
-          outcome.status = outcome.renderId ? 'cancelled' : 'pending'
-          note('stopped: the job was cancelled')
-        } else {
-          outcome.status = 'error'
-          outcome.failureMessage = error instanceof Error ? error.message : String(error)
-          if (error instanceof ApiError) {
-            outcome.errorCode = error.code
-            if (isFatalStatus(error.status)) result.fatal ??= error
-          }
-          note(`error: ${outcome.failureMessage}`)
-        }
+        fail(outcome, error, note)
       }
-      opts.log.group(`${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
+      if (!collect) {
+        report(outcome, lines)
+        continue
+      }
+      // The render has ended, so its slot is free: the next one starts while this video downloads.
+      downloads.push(
+        collect().then(
+          () => report(outcome, lines),
+          (error: unknown) => {
+            fail(outcome, error, note)
+            report(outcome, lines)
+          }
+        )
+      )
     }
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, outcomes.length) }, worker))
+  await Promise.all(downloads)
   const w = watcher.stats
   if (w.ticks > 0) {
     opts.log.info(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
@@ -86,40 +109,58 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   return result
 }
 
-async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: SchedulerOptions, note: (line: string) => void, watcher: StatusWatcher): Promise<void> {
+/** Submits one job and waits for it to end; returns how to collect its video when it completed. */
+async function runOne(
+  outcome: RenderOutcome,
+  backend: RenderBackend,
+  opts: SchedulerOptions,
+  note: (line: string) => void,
+  watcher: StatusWatcher
+): Promise<(() => Promise<void>) | undefined> {
   const { job } = outcome
   const baseKey = outcome.key
   const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
   outcome.renderId = await backend.submit(job, outcome.key)
   outcome.status = 'submitted'
   note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''} (idempotency key ${outcome.key})`)
-  if (!opts.wait) return
+  if (!opts.wait) return undefined
 
-  let detail = await waitForTerminal(outcome, watcher, note)
+  let end = await waitForTerminal(outcome, watcher, note)
   // A key replays for 24 h, failures included. A failure left by an earlier run is submitted again
   // under a key that names it; a re-run after that replays the new render instead of paying again.
-  for (let hop = 0; detail?.status === 'failed' && isFromEarlierRun(detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
-    note(`render ${detail.renderId} failed in an earlier run (${detail.failureMessage ?? 'no message'}); submitting it again`)
-    outcome.key = retryKey(baseKey, detail.renderId)
+  for (let hop = 0; end?.detail.status === 'failed' && isFromEarlierRun(end.detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
+    note(`render ${end.detail.renderId} failed in an earlier run (${end.detail.failureMessage ?? 'no message'}); submitting it again`)
+    outcome.key = retryKey(baseKey, end.detail.renderId)
     outcome.renderId = await backend.submit(job, outcome.key)
     note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
-    detail = await waitForTerminal(outcome, watcher, note)
+    end = await waitForTerminal(outcome, watcher, note)
   }
-  if (!detail) return
-  outcome.duration = detail.duration
-  outcome.thumbnailUrl = detail.thumbnailUrl
-  if (detail.status === 'failed') {
+  if (!end) return undefined
+  const renderId = outcome.renderId
+  const settle = (detail: RenderDetail): void => {
+    outcome.duration = detail.duration
+    outcome.thumbnailUrl = detail.thumbnailUrl
+  }
+  if (end.detail.status === 'failed') {
+    const detail = end.fresh ? end.detail : await backend.status(renderId, job)
+    settle(detail)
     outcome.status = 'failed'
     outcome.failureMessage = detail.failureMessage ?? 'the render failed without a failure_message'
     note(`failed: ${outcome.failureMessage}${vars ? ` (variables: ${vars})` : ''}`)
-    return
+    return undefined
   }
-  const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
-  outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
-  outcome.videoPath = dest
-  outcome.videoUrl = detail.videoUrl
-  outcome.status = 'completed'
-  note(`downloaded ${formatBytes(outcome.videoBytes)} to ${dest}`)
+  const { detail: listed, fresh } = end
+  return async () => {
+    // Signed video URLs are short-lived: a completion learnt from a listing is fetched once more.
+    const detail = fresh ? listed : await backend.status(renderId, job)
+    settle(detail)
+    const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
+    outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
+    outcome.videoPath = dest
+    outcome.videoUrl = detail.videoUrl
+    outcome.status = 'completed'
+    note(`downloaded ${formatBytes(outcome.videoBytes)} to ${dest}`)
+  }
 }
 
 const MAX_RETRY_HOPS = 10
@@ -130,19 +171,19 @@ function isFromEarlierRun(detail: RenderDetail, opts: SchedulerOptions): boolean
 }
 
 /** Waits for one render to end; returns undefined when the deadline passed first. */
-async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<RenderDetail | undefined> {
+async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<Ended | undefined> {
   let last: RenderStatus | undefined
-  const detail = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
+  const end = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
     note(`status: ${status}`)
     last = status
     if (status === 'queued' || status === 'rendering') outcome.status = status
   })
-  if (!detail) {
+  if (!end) {
     outcome.status = 'timed_out'
     outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`
     note(outcome.failureMessage)
   }
-  return detail
+  return end
 }
 
 export function formatBytes(n: number): string {

@@ -28,6 +28,16 @@ export interface WatcherStats {
   renderTicks: number
 }
 
+/** How a render ended, as far as the watcher learnt it. */
+export interface Ended {
+  detail: RenderDetail
+  /**
+   * false when the detail came from a listing: its signed URLs may be missing or stale, so the
+   * caller fetches the render once more before downloading (off the critical path).
+   */
+  fresh: boolean
+}
+
 interface Watched {
   renderId: string
   job: RenderJob
@@ -38,7 +48,7 @@ interface Watched {
   /** Consecutive ticks statusMany did not report it; after two, it is asked for directly. */
   misses: number
   onStatus: (status: RenderStatus) => void
-  settle: (outcome: { detail?: RenderDetail; error?: unknown }) => void
+  settle: (outcome: { end?: Ended; error?: unknown }) => void
 }
 
 const MISSES_BEFORE_DIRECT = 2
@@ -46,8 +56,8 @@ const MISSES_BEFORE_DIRECT = 2
 /**
  * One loop watches every render in flight. With several in flight and a backend that can list
  * (HeyGen's GET /v3/hyperframes/renders), each tick costs about one call for all of them instead
- * of one per render; a render is fetched on its own only once it completed, for the fresh video
- * URL that its download needs.
+ * of one per render. A render learnt finished from a listing is handed back at once (its slot is
+ * free); the caller fetches it on its own only for the fresh video URL its download needs.
  */
 export class StatusWatcher {
   readonly stats: WatcherStats = { ticks: 0, batched: 0, renderTicks: 0 }
@@ -66,7 +76,7 @@ export class StatusWatcher {
    * Resolves with the render's terminal detail, or undefined when the deadline passed first;
    * rejects when its status cannot be had (the error of that call) or the run was cancelled.
    */
-  wait(renderId: string, job: RenderJob, onStatus: (status: RenderStatus) => void): Promise<RenderDetail | undefined> {
+  wait(renderId: string, job: RenderJob, onStatus: (status: RenderStatus) => void): Promise<Ended | undefined> {
     return new Promise((resolve, reject) => {
       this.watched.set(renderId, {
         renderId,
@@ -75,10 +85,10 @@ export class StatusWatcher {
         sawUnfinished: false,
         misses: 0,
         onStatus,
-        settle: ({ detail, error }) => {
+        settle: ({ end, error }) => {
           this.watched.delete(renderId)
           if (error !== undefined) reject(error)
-          else resolve(detail)
+          else resolve(end)
         }
       })
       if (!this.running) {
@@ -146,10 +156,8 @@ export class StatusWatcher {
     await Promise.all(
       batch.map(async (w) => {
         try {
-          let detail = seen.get(w.renderId)
-          // A listed completion is fetched once more: the download needs a fresh signed URL.
-          if (!detail || detail.status === 'completed') detail = await this.backend.status(w.renderId, w.job)
-          this.observe(w, detail)
+          const listed = seen.get(w.renderId)
+          this.observe(w, listed ?? (await this.backend.status(w.renderId, w.job)), listed === undefined)
         } catch (error) {
           w.settle({ error })
         }
@@ -157,7 +165,7 @@ export class StatusWatcher {
     )
   }
 
-  private observe(w: Watched, detail: RenderDetail): void {
+  private observe(w: Watched, detail: RenderDetail, fresh: boolean): void {
     if (detail.status !== w.last) {
       w.last = detail.status
       w.onStatus(detail.status)
@@ -168,7 +176,7 @@ export class StatusWatcher {
     }
     // A render that was finished when first seen (a replay) says nothing about render times.
     if (w.sawUnfinished) this.durations.push(this.now() - w.since)
-    w.settle({ detail })
+    w.settle({ end: { detail, fresh } })
   }
 }
 
