@@ -6,9 +6,10 @@ import type { RenderJob } from './plan.js'
 
 /**
  * How often the watcher looks. Each tick comes `fraction` of a typical render's duration after the
- * last, so a completion is noticed within about 5% of the render time on average (what a long
- * matrix loses per wave), never later than `maxMs`, never sooner than `minMs`. Until a render has
- * finished, nobody knows how long they take: ticks start at `firstMs`.
+ * last, so a completion is noticed within about 3% of the render time on average (what a long
+ * matrix loses per wave of renders), never later than `maxMs`, never sooner than `minMs`. Until a
+ * render has finished nobody knows how long they take: ticks start at `firstMs` and grow with the
+ * age of the oldest render.
  */
 export interface PollPolicy {
   firstMs: number
@@ -17,7 +18,7 @@ export interface PollPolicy {
   fraction: number
 }
 
-export const DEFAULT_POLL: PollPolicy = { firstMs: 500, minMs: 250, maxMs: 2000, fraction: 0.1 }
+export const DEFAULT_POLL: PollPolicy = { firstMs: 500, minMs: 250, maxMs: 2000, fraction: 0.06 }
 
 /** Counters for the log and the tests. */
 export interface WatcherStats {
