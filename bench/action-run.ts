@@ -25,7 +25,15 @@ export interface ActionRun extends Partial<ProbeReading> {
   results: ActionResult[]
 }
 
-export async function runActionOnce(opts: { emulator: Emulator; apiKey: string; workspace: string; sha: string; inputs: Record<string, string> }): Promise<ActionRun> {
+export async function runActionOnce(opts: {
+  emulator: Emulator
+  apiKey: string
+  workspace: string
+  sha: string
+  inputs: Record<string, string>
+  /** Preload the RSS probe (default); off for start-up samples, which time the action alone. */
+  probe?: boolean
+}): Promise<ActionRun> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'hf-bench-run-'))
   const files = { output: path.join(state, 'output'), summary: path.join(state, 'summary'), event: path.join(state, 'event.json'), probe: path.join(state, 'probe.json') }
   writeFileSync(files.output, '')
@@ -54,7 +62,7 @@ export async function runActionOnce(opts: { emulator: Emulator; apiKey: string; 
 
   opts.emulator.resetStats()
   const started = preciseNow()
-  const child = spawn(process.execPath, ['--import', PROBE, DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, opts.probe === false ? [DIST] : ['--import', PROBE, DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

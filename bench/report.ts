@@ -22,6 +22,9 @@ export interface Timing {
   measured: boolean
   processes?: number
   note?: string
+  /** Calls that failed (the CLI retries no upload and no poll), with what one of them printed. */
+  failed?: number
+  failure?: string
 }
 
 export interface CliRow {
@@ -30,8 +33,8 @@ export interface CliRow {
   parallel?: Timing
   /** Of the first measured run at this N. */
   calls?: Calls
-  /** Largest peak RSS of one CLI process. */
-  peakRssMb?: number
+  /** Peak RSS of each CLI process measured at this N (MB). */
+  callRssMb?: number[]
   /** CPU time of all calls of one measured run. */
   cpuMs?: number
 }
@@ -80,7 +83,16 @@ function perRender(calls: Calls | undefined, n: number): string {
 function timing(t: Timing | undefined, ideal: number | undefined): string {
   if (!t) return '–'
   const ratio = ideal ? ` (×${(t.wallMs / ideal).toFixed(1)})` : ''
-  return t.measured ? `${seconds(t.wallMs)}${ratio}${t.processes && t.note ? ` ‡` : ''}` : `~${seconds(t.wallMs)}${ratio} est.`
+  const failed = t.failed ? `, ${t.failed} failed †` : ''
+  return t.measured ? `${seconds(t.wallMs)}${ratio}${t.processes && t.note ? ` ‡` : ''}${failed}` : `~${seconds(t.wallMs)}${ratio} est.`
+}
+
+function rssSpread(values: number[] | undefined): string {
+  if (!values || values.length === 0) return '–'
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted[Math.floor(sorted.length / 2)]
+  const max = sorted[sorted.length - 1]
+  return max > mid * 1.1 ? `${mid} MB (max ${max})` : `${mid} MB`
 }
 
 export function renderReport(r: BenchReport): string {
@@ -92,7 +104,7 @@ export function renderReport(r: BenchReport): string {
   )
   lines.push('')
   lines.push(
-    '| renders | ideal | action wall (×ideal) | action API calls / render (upload · create · status · list) | action bytes uploaded | action peak RSS | CLI one call after another | CLI calls in parallel | CLI API calls / render | CLI bytes uploaded | CLI peak RSS per call |'
+    '| renders | ideal | action wall (×ideal) | action API calls / render (upload · create · status · list) | action bytes uploaded | action peak RSS | CLI one call after another | CLI calls in parallel | CLI API calls / render | CLI bytes uploaded | CLI peak RSS per call (median, max) |'
   )
   lines.push('|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|')
   const ns = [...new Set([...r.action.map((a) => a.n), ...r.cli.map((c) => c.n)])].sort((a, b) => a - b)
@@ -101,7 +113,7 @@ export function renderReport(r: BenchReport): string {
     const c = r.cli.find((x) => x.n === n)
     lines.push(
       `| ${n} | ${a ? seconds(a.idealMs) : '–'} | ${a ? `${seconds(a.wallMs)} (×${(a.wallMs / a.idealMs).toFixed(2)})` : '–'} | ${perRender(a?.calls, n)} | ${a ? bytes(a.calls.bytesUploaded) : '–'} | ${a?.peakRssMb ? `${a.peakRssMb.toFixed(0)} MB` : '–'} | ` +
-        `${timing(c?.sequential, a?.idealMs)} | ${timing(c?.parallel, a?.idealMs)} | ${perRender(c?.calls, n)} | ${c?.calls ? bytes(c.calls.bytesUploaded) : '–'} | ${c?.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`
+        `${timing(c?.sequential, a?.idealMs)} | ${timing(c?.parallel, a?.idealMs)} | ${perRender(c?.calls, n)} | ${c?.calls ? bytes(c.calls.bytesUploaded) : '–'} | ${rssSpread(c?.callRssMb)} |`
     )
   }
   lines.push('')
@@ -114,6 +126,9 @@ export function renderReport(r: BenchReport): string {
   }
   const notes = r.cli.flatMap((c) => [c.sequential, c.parallel]).filter((t): t is Timing => Boolean(t?.note))
   for (const note of new Set(notes.map((t) => `${t.measured ? '‡' : 'est.'} ${t.note}`))) lines.push(`${note}.`)
+  for (const c of r.cli) {
+    for (const t of [c.sequential, c.parallel]) if (t?.failed) lines.push(`† ${t.failed} of ${c.n} CLI calls failed and were not retried by the CLI; one printed: "${t.failure}".`)
+  }
   lines.push('')
   lines.push('| target | goal | measured | met |')
   lines.push('|---|---|---|:-:|')
