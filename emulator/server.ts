@@ -151,12 +151,14 @@ async function handle(app: App, origin: Origin, req: IncomingMessage, res: Serve
     path: url.pathname,
     status: 0,
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    hadApiKey: hasCredentialHeader(req)
+    hadApiKey: hasCredentialHeader(req),
+    receivedAt: preciseNow()
   }
   app.stats.requests.push(record)
   app.stats.byRoute[label] = (app.stats.byRoute[label] ?? 0) + 1
   res.on('finish', () => {
     record.status = res.statusCode
+    record.answeredAt = preciseNow()
     app.options.log(`${method} ${url.pathname} → ${res.statusCode}`)
   })
 
@@ -276,6 +278,11 @@ function toResult(err: unknown, app: App): ApiResult {
   if (err instanceof BodyTooLarge) return { status: 413, body: errorBody('payload_too_large', `Request body too large: ${err.message}.`) }
   app.options.log(`internal error: ${(err as Error).stack ?? String(err)}`)
   return { status: 500, body: errorBody('internal_error', 'Emulator internal error.') }
+}
+
+/** Epoch milliseconds with the monotonic clock's resolution. */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now()
 }
 
 function urlHost(host: string): string {

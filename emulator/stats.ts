@@ -8,6 +8,9 @@ export interface RequestRecord {
   status: number
   idempotencyKey?: string
   hadApiKey: boolean
+  /** Epoch ms (sub-millisecond) when the request arrived, and when its answer finished: the benchmark's clock. */
+  receivedAt: number
+  answeredAt?: number
 }
 
 export interface EmulatorStats {

@@ -111,8 +111,9 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   state.defaults = project.defaults
   const jobs = planJobs(inputs, ctx.sha)
 
+  const packStarted = Date.now()
   const zip = await packageProject(project, projectLog, process.env.RUNNER_TEMP || undefined)
-  core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}).`)
+  core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
   if (inputs.dryRun) {
@@ -123,7 +124,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   }
   await mkdir(inputs.outputDir, { recursive: true })
 
-  // HeyGen: upload once. Local: unpack once and render on this machine. Local: unpack once and render on this machine.
+  // HeyGen: upload once. Local: unpack once and render on this machine.
   const opened = await openBackend(inputs, zip, { signal, log: coreLog, warning: (line) => core.warning(line), jobCount: jobs.length })
   try {
     state.assetId = opened.assetId

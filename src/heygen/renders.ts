@@ -44,6 +44,34 @@ export async function getRender(client: HeygenClient, renderId: string, label: s
   return parseRenderDetail(dataObject(res.json, operation, res.status), operation, res.status)
 }
 
+export interface RenderPage {
+  renders: RenderDetail[]
+  /** Set when the API has another page. */
+  nextToken?: string
+}
+
+/**
+ * One page of `GET /v3/hyperframes/renders`, newest first. Items that do not parse are skipped:
+ * the page also holds renders that are none of this run's business.
+ */
+export async function listRenders(client: HeygenClient, page: { limit: number; token?: string }): Promise<RenderPage> {
+  const operation = 'List renders'
+  const res = await client.call('GET', '/v3/hyperframes/renders', { operation, kind: 'render-list', query: { limit: page.limit, token: page.token } })
+  const data = res.json.data
+  if (!Array.isArray(data)) throw unexpected(operation, res.status, JSON.stringify(res.json))
+  const renders: RenderDetail[] = []
+  for (const item of data) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue
+    try {
+      renders.push(parseRenderDetail(item as Record<string, unknown>, operation, res.status))
+    } catch {
+      // Someone else's render in a state we do not know: not ours to judge.
+    }
+  }
+  const next = res.json.next_token
+  return { renders, nextToken: res.json.has_more === true && typeof next === 'string' && next !== '' ? next : undefined }
+}
+
 export function parseRenderDetail(data: Record<string, unknown>, operation: string, status: number): RenderDetail {
   const renderStatus = data.status
   if (typeof renderStatus !== 'string' || !(RENDER_STATUSES as readonly string[]).includes(renderStatus)) {

@@ -1,4 +1,4 @@
-import { context } from '@actions/github'
+import { context } from './event-context.js'
 import { UserError } from '../user-error.js'
 
 /** What the action needs to know about the workflow run it is part of. */

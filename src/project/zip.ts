@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto'
-import { mkdir, readdir, readFile, readlink, realpath, stat, writeFile } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import AdmZip from 'adm-zip'
+import { readdir, readlink, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { InputError } from '../inputs/input-error.js'
 import { UserError } from '../user-error.js'
 import { IgnoreRules, isAlwaysExcluded } from './ignore-rules.js'
+import { writeZip } from './zip-writer.js'
 
 /** One file in the zip: its posix path inside the archive and its uncompressed size in bytes. */
 export interface ZipFileEntry {
@@ -59,30 +58,11 @@ export async function buildProjectZip(projectDir: string, workspace: string, out
  * directory entries. The hash can then stand for the project's content (idempotency, caching).
  */
 export async function writeProjectZip(files: readonly PackFile[], outFile: string): Promise<ProjectZip> {
-  const sorted = [...files].sort(byPath)
-  // noSort: adm-zip would otherwise re-sort by lower-cased name with localeCompare, which
-  // depends on the host's ICU data; insertion order is already byte order.
-  const zip = new AdmZip(undefined, { noSort: true })
-  const entries: ZipFileEntry[] = []
-  for (const file of sorted) {
-    const data = file.data ?? (await readFile(file.source))
-    const entry = zip.addFile(file.path, data, '', 0o644)
-    // Built from local-time fields, so the DOS date/time stored is 1980-01-01 00:00 in any zone.
-    entry.header.time = new Date(1980, 0, 1, 0, 0, 0)
-    // adm-zip marks entries "made by" Windows or Unix depending on the host; pin Unix, v2.0.
-    entry.header.made = 0x0314
-    entries.push({ path: file.path, size: data.length })
-  }
-  const buffer = await zip.toBufferPromise()
+  const sorted = [...files].sort(byPath).map((f) => ({ path: f.path, source: f.source, data: f.data, size: f.data?.length ?? f.size }))
+  // Streamed to disk (zip-writer.ts): memory stays flat whatever the project weighs.
   const zipPath = resolve(outFile)
-  await mkdir(dirname(zipPath), { recursive: true })
-  await writeFile(zipPath, buffer)
-  return {
-    zipPath,
-    sha256: createHash('sha256').update(buffer).digest('hex'),
-    size: buffer.length,
-    files: entries
-  }
+  const { sha256, size } = await writeZip(sorted, zipPath)
+  return { zipPath, sha256, size, files: sorted.map(({ path, size }) => ({ path, size })) }
 }
 
 export function byPath(a: ZipFileEntry, b: ZipFileEntry): number {
@@ -177,7 +157,7 @@ class Walker {
       } else if (kind === 'file') {
         if (this.rules.excludes(rel, false)) continue
         if (entry.name.includes('\\')) {
-          // Zip paths use '/', and adm-zip turns '\' into one: the server would see folders.
+          // Zip paths use '/', and many unzippers read '\' as one too: the server would see folders.
           throw new UserError(`File '${this.display(abs)}' has a backslash in its name; rename it to pack the project`)
         }
         const { size } = await stat(source)

@@ -11,4 +11,11 @@ export interface RenderBackend {
   status(renderId: string, job: RenderJob): Promise<RenderDetail>
   /** Downloads the finished video to dest; returns the bytes written. */
   fetchVideo(detail: RenderDetail, job: RenderJob, dest: string): Promise<number>
+  /**
+   * Optional: the statuses of many renders in as few calls as the backend allows, for the status
+   * watcher to learn every render in flight per tick instead of calling status() once per render.
+   * Renders it did not come across are left out (the watcher asks status() for those). A
+   * completed detail from here may lack a fresh video URL: the watcher re-asks status() for it.
+   */
+  statusMany?(renderIds: ReadonlySet<string>): Promise<Map<string, RenderDetail>>
 }

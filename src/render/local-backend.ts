@@ -7,7 +7,7 @@ import type { RenderJob } from './plan.js'
 import type { PollPolicy, RenderLog } from './scheduler.js'
 
 /** Status is a map lookup here, so poll often: a finished render is noticed within a second. */
-export const LOCAL_POLL: PollPolicy = { firstMs: 250, factor: 2, maxMs: 1000 }
+export const LOCAL_POLL: PollPolicy = { firstMs: 250, minMs: 250, maxMs: 1000, fraction: 0.06 }
 
 interface LocalRecord {
   status: RenderStatus

@@ -1,20 +1,12 @@
 import { ApiError, isFatalStatus } from '../heygen/api-error.js'
-import { TERMINAL_STATUSES, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
-import { sleep } from '../heygen/sleep.js'
+import type { RenderDetail, RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
+import { StatusWatcher, type Ended, type PollPolicy } from './status-watcher.js'
 import path from 'node:path'
 
-export interface PollPolicy {
-  firstMs: number
-  factor: number
-  maxMs: number
-}
-
-// Renders take minutes; start close so short ones are noticed quickly, then back off to a
-// steady rate far below HeyGen's own CLI's fixed 10 s hammer per render.
-export const DEFAULT_POLL: PollPolicy = { firstMs: 1000, factor: 1.5, maxMs: 10_000 }
+export { DEFAULT_POLL, type PollPolicy } from './status-watcher.js'
 
 export interface RenderLog {
   info(line: string): void
@@ -46,8 +38,29 @@ export interface SchedulerResult {
  */
 export async function runRenders(outcomes: RenderOutcome[], backend: RenderBackend, opts: SchedulerOptions): Promise<SchedulerResult> {
   const result: SchedulerResult = {}
+  // One watcher for every render in flight: a tick learns all their statuses at once.
+  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll })
   let next = 0
   const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || Date.now() >= opts.deadline
+
+  const fail = (outcome: RenderOutcome, error: unknown, note: (line: string) => void): void => {
+    if (opts.signal?.aborted) {
+      outcome.status = outcome.renderId ? 'cancelled' : 'pending'
+      note('stopped: the job was cancelled')
+    } else {
+      outcome.status = 'error'
+      outcome.failureMessage = error instanceof Error ? error.message : String(error)
+      if (error instanceof ApiError) {
+        outcome.errorCode = error.code
+        if (isFatalStatus(error.status)) result.fatal ??= error
+      }
+      note(`error: ${outcome.failureMessage}`)
+    }
+  }
+  const report = (outcome: RenderOutcome, lines: string[]): void => {
+    opts.log.group(`${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
+  }
+  const downloads: Array<Promise<void>> = []
 
   const worker = async (): Promise<void> => {
     while (!stopped() && next < outcomes.length) {
@@ -56,26 +69,34 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       const note = (line: string): void => {
         lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
       }
+      let collect: (() => Promise<void>) | undefined
       try {
-        await runOne(outcome, backend, opts, note)
+        collect = await runOne(outcome, backend, opts, note, watcher)
       } catch (error) {
-        if (opts.signal?.aborted) {
-          outcome.status = outcome.renderId ? 'cancelled' : 'pending'
-          note('stopped: the job was cancelled')
-        } else {
-          outcome.status = 'error'
-          outcome.failureMessage = error instanceof Error ? error.message : String(error)
-          if (error instanceof ApiError) {
-            outcome.errorCode = error.code
-            if (isFatalStatus(error.status)) result.fatal ??= error
-          }
-          note(`error: ${outcome.failureMessage}`)
-        }
+        fail(outcome, error, note)
       }
-      opts.log.group(`${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
+      if (!collect) {
+        report(outcome, lines)
+        continue
+      }
+      // The render has ended, so its slot is free: the next one starts while this video downloads.
+      downloads.push(
+        collect().then(
+          () => report(outcome, lines),
+          (error: unknown) => {
+            fail(outcome, error, note)
+            report(outcome, lines)
+          }
+        )
+      )
     }
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, outcomes.length) }, worker))
+  await Promise.all(downloads)
+  const w = watcher.stats
+  if (w.ticks > 0) {
+    opts.log.info(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
+  }
 
   for (const o of outcomes) {
     if (o.status !== 'pending') continue
@@ -88,40 +109,58 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   return result
 }
 
-async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: SchedulerOptions, note: (line: string) => void): Promise<void> {
+/** Submits one job and waits for it to end; returns how to collect its video when it completed. */
+async function runOne(
+  outcome: RenderOutcome,
+  backend: RenderBackend,
+  opts: SchedulerOptions,
+  note: (line: string) => void,
+  watcher: StatusWatcher
+): Promise<(() => Promise<void>) | undefined> {
   const { job } = outcome
   const baseKey = outcome.key
   const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
   outcome.renderId = await backend.submit(job, outcome.key)
   outcome.status = 'submitted'
   note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''} (idempotency key ${outcome.key})`)
-  if (!opts.wait) return
+  if (!opts.wait) return undefined
 
-  let detail = await waitForTerminal(outcome, backend, opts, note)
+  let end = await waitForTerminal(outcome, watcher, note)
   // A key replays for 24 h, failures included. A failure left by an earlier run is submitted again
   // under a key that names it; a re-run after that replays the new render instead of paying again.
-  for (let hop = 0; detail?.status === 'failed' && isFromEarlierRun(detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
-    note(`render ${detail.renderId} failed in an earlier run (${detail.failureMessage ?? 'no message'}); submitting it again`)
-    outcome.key = retryKey(baseKey, detail.renderId)
+  for (let hop = 0; end?.detail.status === 'failed' && isFromEarlierRun(end.detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
+    note(`render ${end.detail.renderId} failed in an earlier run (${end.detail.failureMessage ?? 'no message'}); submitting it again`)
+    outcome.key = retryKey(baseKey, end.detail.renderId)
     outcome.renderId = await backend.submit(job, outcome.key)
     note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
-    detail = await waitForTerminal(outcome, backend, opts, note)
+    end = await waitForTerminal(outcome, watcher, note)
   }
-  if (!detail) return
-  outcome.duration = detail.duration
-  outcome.thumbnailUrl = detail.thumbnailUrl
-  if (detail.status === 'failed') {
+  if (!end) return undefined
+  const renderId = outcome.renderId
+  const settle = (detail: RenderDetail): void => {
+    outcome.duration = detail.duration
+    outcome.thumbnailUrl = detail.thumbnailUrl
+  }
+  if (end.detail.status === 'failed') {
+    const detail = end.fresh ? end.detail : await backend.status(renderId, job)
+    settle(detail)
     outcome.status = 'failed'
     outcome.failureMessage = detail.failureMessage ?? 'the render failed without a failure_message'
     note(`failed: ${outcome.failureMessage}${vars ? ` (variables: ${vars})` : ''}`)
-    return
+    return undefined
   }
-  const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
-  outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
-  outcome.videoPath = dest
-  outcome.videoUrl = detail.videoUrl
-  outcome.status = 'completed'
-  note(`downloaded ${formatBytes(outcome.videoBytes)} to ${dest}`)
+  const { detail: listed, fresh } = end
+  return async () => {
+    // Signed video URLs are short-lived: a completion learnt from a listing is fetched once more.
+    const detail = fresh ? listed : await backend.status(renderId, job)
+    settle(detail)
+    const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
+    outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
+    outcome.videoPath = dest
+    outcome.videoUrl = detail.videoUrl
+    outcome.status = 'completed'
+    note(`downloaded ${formatBytes(outcome.videoBytes)} to ${dest}`)
+  }
 }
 
 const MAX_RETRY_HOPS = 10
@@ -131,35 +170,20 @@ function isFromEarlierRun(detail: RenderDetail, opts: SchedulerOptions): boolean
   return detail.createdAt !== undefined && detail.createdAt * 1000 < opts.runStartedAt - 1000
 }
 
-/** Polls one render until it ends; returns undefined when the deadline passed first. */
-async function waitForTerminal(
-  outcome: RenderOutcome,
-  backend: RenderBackend,
-  opts: SchedulerOptions,
-  note: (line: string) => void
-): Promise<RenderDetail | undefined> {
-  const poll = opts.poll ?? DEFAULT_POLL
-  let interval = poll.firstMs
+/** Waits for one render to end; returns undefined when the deadline passed first. */
+async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<Ended | undefined> {
   let last: RenderStatus | undefined
-  for (;;) {
-    const remaining = opts.deadline - Date.now()
-    if (remaining <= 0) {
-      outcome.status = 'timed_out'
-      outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`
-      note(outcome.failureMessage)
-      return undefined
-    }
-    await sleep(Math.min(interval, remaining), opts.signal)
-    interval = Math.min(poll.maxMs, interval * poll.factor)
-    if (Date.now() >= opts.deadline) continue
-    const detail = await backend.status(outcome.renderId as string, outcome.job)
-    if (detail.status !== last) {
-      note(`status: ${detail.status}`)
-      last = detail.status
-      if (detail.status === 'queued' || detail.status === 'rendering') outcome.status = detail.status
-    }
-    if (TERMINAL_STATUSES.has(detail.status)) return detail
+  const end = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
+    note(`status: ${status}`)
+    last = status
+    if (status === 'queued' || status === 'rendering') outcome.status = status
+  })
+  if (!end) {
+    outcome.status = 'timed_out'
+    outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`
+    note(outcome.failureMessage)
   }
+  return end
 }
 
 export function formatBytes(n: number): string {
