@@ -1,26 +1,16 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { startEmulator, type Emulator, type EmulatorOptions, type FaultRule } from '../emulator/index.js'
-import { emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import type { Emulator, EmulatorOptions, FaultRule } from '../emulator/index.js'
+import { emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
+import { TEST_KEY, withEmulator } from './support/with-emulator.js'
 
 // Every fault the network or the API can throw at an unattended run, each proved over real HTTP.
 
-const KEY = 'test-key-123'
+const KEY = TEST_KEY
 const CREATE = 'POST /v3/hyperframes/renders'
 const STATUS = 'GET /v3/hyperframes/renders/:id'
 const UPLOAD = 'POST /v3/assets/direct-uploads'
 const COMPLETE = 'POST /v3/assets/:id/complete'
-
-async function withEmulator(options: EmulatorOptions, body: (emulator: Emulator, workspace: string) => Promise<void>): Promise<void> {
-  const emulator = await startEmulator({ apiKeys: [KEY], renderMs: 60, queueMs: 10, ...options })
-  const workspace = makeWorkspace()
-  try {
-    await body(emulator, workspace)
-  } finally {
-    await emulator.close()
-    rmSync(workspace, { recursive: true, force: true })
-  }
-}
 
 function keysSentTo(emulator: Emulator, route: string): Array<string | undefined> {
   return emulator.stats.requests.filter((r) => r.route === route).map((r) => r.idempotencyKey)

@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { emulatorInputs, makeWorkspace, runAction } from './support/action-runner.js'
+import { withEmulator } from './support/with-emulator.js'
 
 // Many renders in flight are watched by one loop: a tick lists them all in one call instead of one
 // GET each, and a render is fetched on its own only once it completed (for its fresh video URL).
@@ -57,20 +58,10 @@ describe('the status watcher with 30 renders in flight', () => {
 })
 
 describe('the status watcher when listing fails', () => {
-  async function withEmulator(faults: Parameters<Emulator['setFaults']>[0], body: (emulator: Emulator, workspace: string) => Promise<void>): Promise<void> {
-    const emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 1200, queueMs: 10, faults })
-    const workspace = makeWorkspace()
-    try {
-      await body(emulator, workspace)
-    } finally {
-      await emulator.close()
-      rmSync(workspace, { recursive: true, force: true })
-    }
-  }
   const matrix = JSON.stringify({ title: ['A', 'B', 'C', 'D'] })
 
   it('asks each render directly when the list call is not there, and still finishes', async () => {
-    await withEmulator([{ route: LIST, status: 404, code: 'not_found', message: 'No such route' }], async (emulator, workspace) => {
+    await withEmulator({ renderMs: 1200, faults: [{ route: LIST, status: 404, code: 'not_found', message: 'No such route' }] }, async (emulator, workspace) => {
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', artifact: 'none' }) })
       expect(run.code).toBe(0)
       expect(run.results.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed'])
@@ -81,7 +72,7 @@ describe('the status watcher when listing fails', () => {
   })
 
   it('stops every render at once on a refused key, without one GET per render', async () => {
-    await withEmulator([{ route: LIST, status: 401, code: 'authentication_failed', message: 'Invalid API key' }], async (emulator, workspace) => {
+    await withEmulator({ renderMs: 1200, faults: [{ route: LIST, status: 401, code: 'authentication_failed', message: 'Invalid API key' }] }, async (emulator, workspace) => {
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', artifact: 'none' }) })
       expect(run.code).toBe(1)
       expect(emulator.stats.byRoute[LIST]).toBe(1)
