@@ -127,7 +127,7 @@ export function renderReport(r: BenchReport): string {
   const notes = r.cli.flatMap((c) => [c.sequential, c.parallel]).filter((t): t is Timing => Boolean(t?.note))
   for (const note of new Set(notes.map((t) => `${t.measured ? '‡' : 'est.'} ${t.note}`))) lines.push(`${note}.`)
   for (const c of r.cli) {
-    for (const t of [c.sequential, c.parallel]) if (t?.failed) lines.push(`† ${t.failed} of ${c.n} CLI calls failed and were not retried by the CLI; one printed: "${t.failure}".`)
+    for (const t of [c.sequential, c.parallel]) if (t?.failed) lines.push(`† ${t.failed} of ${c.n} CLI calls failed and were not retried by the CLI; one printed: "${t.failure?.trim()}".`)
   }
   lines.push('')
   lines.push('| target | goal | measured | met |')

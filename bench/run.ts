@@ -285,7 +285,8 @@ function failures(run: CliMatrixRun): { failed?: number; failure?: string } {
 }
 
 function lastLines(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-2).map((l) => l.trim()).join(' ').slice(0, 200)
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean)
+  return lines.slice(-2).join(' ').slice(0, 200)
 }
 
 function round2(n: number): number {
