@@ -1,5 +1,5 @@
-import { getOctokit } from '@actions/github'
-import { defaults } from '@actions/github/lib/utils'
+import type { getOctokit } from '@actions/github'
+import type { defaults } from '@actions/github/lib/utils'
 import { isLoopbackHost } from '../inputs/api-url.js'
 import { UserError } from '../user-error.js'
 
@@ -49,6 +49,29 @@ export interface GitHubClientOptions {
  * its fetch: every request, including pagination links and upload URLs, goes only to the API
  * origin or to an upload origin that the API itself returned and `trustUploadUrl` accepted.
  */
+/** What the client needs from @actions/github. */
+export interface GitHubModules {
+  getOctokit: typeof getOctokit
+  defaults: typeof defaults
+}
+
+let loaded: Promise<GitHubModules> | undefined
+
+/**
+ * @actions/github brings all of Octokit: loaded on first use, so a run that never talks to GitHub
+ * (most pushes) does not pay for it at start-up.
+ */
+export function loadGitHubModules(): Promise<GitHubModules> {
+  // One after the other: the second shares modules with the first (and jest's ESM loader trips
+  // over two concurrent imports of the same graph).
+  loaded ??= (async () => {
+    const github = await import('@actions/github')
+    const utils = await import('@actions/github/lib/utils')
+    return { getOctokit: github.getOctokit, defaults: utils.defaults }
+  })()
+  return loaded
+}
+
 export class GitHubClient {
   readonly octokit: Octokit
   readonly owner: string
@@ -58,7 +81,7 @@ export class GitHubClient {
   private readonly trusted = new Set<string>()
   private readonly refused: Set<string>
 
-  constructor(opts: GitHubClientOptions) {
+  constructor(opts: GitHubClientOptions, modules: GitHubModules) {
     const [owner, repo, ...rest] = opts.repository.split('/')
     if (!owner || !repo || rest.length > 0) throw new UserError(`GITHUB_REPOSITORY is '${opts.repository}', expected owner/name.`)
     this.owner = owner
@@ -69,7 +92,7 @@ export class GitHubClient {
     }
     this.trusted.add(opts.apiUrl.origin)
 
-    const base = (defaults.request?.fetch as Fetch | undefined) ?? fetch
+    const base = (modules.defaults.request?.fetch as Fetch | undefined) ?? fetch
     const guarded: Fetch = (url, init) => {
       const target = new URL(url)
       if (!this.trusted.has(target.origin) || this.refused.has(target.origin)) {
@@ -79,7 +102,7 @@ export class GitHubClient {
       return base(url, init)
     }
     // Our own `request` replaces @actions/github's defaults wholesale, so keep its proxy-aware fetch inside the guard.
-    this.octokit = getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded } })
+    this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded } })
   }
 
   /**

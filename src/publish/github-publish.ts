@@ -4,7 +4,7 @@ import type { RenderOutcome } from '../render/outcome.js'
 import { UserError } from '../user-error.js'
 import { buildCommentBody, commentMarker } from './comment-body.js'
 import { findPullRequestForCommit, upsertComment } from './comment.js'
-import { describeGitHubError, GitHubClient, githubApiUrl, isPermissionError } from './github-client.js'
+import { describeGitHubError, GitHubClient, githubApiUrl, isPermissionError, loadGitHubModules } from './github-client.js'
 import { attachToRelease, type AttachedAsset } from './release.js'
 import type { ReportHeader } from './report-table.js'
 import type { ResultEntry } from './results.js'
@@ -48,13 +48,16 @@ export class GitHubPublisher {
   ) {}
 
   /** Created on first use, so a run that publishes nothing to GitHub makes no call to it. */
-  private client(): GitHubClient {
-    this.gh ??= new GitHubClient({
-      token: this.inputs.token,
-      apiUrl: githubApiUrl(this.env),
-      repository: this.ctx.repository,
-      refuseOrigins: [this.heygenOrigin]
-    })
+  private async client(): Promise<GitHubClient> {
+    this.gh ??= new GitHubClient(
+      {
+        token: this.inputs.token,
+        apiUrl: githubApiUrl(this.env),
+        repository: this.ctx.repository,
+        refuseOrigins: [this.heygenOrigin]
+      },
+      await loadGitHubModules()
+    )
     return this.gh
   }
 
@@ -74,7 +77,7 @@ export class GitHubPublisher {
     const attached: AttachedAsset[] = []
     let failure: string | undefined
     try {
-      await attachToRelease(this.client(), target, videos, attached)
+      await attachToRelease(await this.client(), target, videos, attached)
     } catch (error) {
       if (isPermissionError(error)) {
         this.log.warning(
@@ -106,7 +109,7 @@ export class GitHubPublisher {
     if (pr === undefined) return undefined
     try {
       const body = buildCommentBody(results, header, { key: commentKey })
-      const result = await upsertComment(this.client(), pr, commentMarker(commentKey), body)
+      const result = await upsertComment(await this.client(), pr, commentMarker(commentKey), body)
       this.log.info(`PR #${pr} comment ${result.action}: ${result.url}`)
       return result.url
     } catch (error) {
@@ -127,7 +130,7 @@ export class GitHubPublisher {
     const explicit = this.inputs.comment === 'true'
     const say = (line: string): void => (explicit ? this.log.warning(line) : this.log.info(line))
     try {
-      const pr = await findPullRequestForCommit(this.client(), this.ctx.sha)
+      const pr = await findPullRequestForCommit(await this.client(), this.ctx.sha)
       if (pr === undefined) say(`No PR comment: no open pull request has commit ${this.ctx.sha.slice(0, 12)} as its head.`)
       return pr
     } catch (error) {
