@@ -18,7 +18,7 @@ import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
 import { renderKey } from './render/idempotency.js'
 import { openBackend } from './render/open-backend.js'
-import type { RenderOutcome } from './render/outcome.js'
+import { isSuccessStatus, type RenderOutcome } from './render/outcome.js'
 import { planJobs } from './render/plan.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
 import { UserError } from './user-error.js'
@@ -162,7 +162,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
 }
 
 function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | undefined {
-  const bad = outcomes.filter((o) => o.status !== 'completed' && o.status !== 'submitted')
+  const bad = outcomes.filter((o) => !isSuccessStatus(o.status))
   if (bad.length === 0 || inputs.failOn === 'never') return undefined
   if (inputs.failOn === 'all' && bad.length < outcomes.length) return undefined
   const list = bad

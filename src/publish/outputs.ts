@@ -1,3 +1,4 @@
+import { isSuccess } from './report-table.js'
 import * as core from '@actions/core'
 import type { ResultEntry } from './results.js'
 
@@ -7,7 +8,7 @@ export interface RunTotals {
 }
 
 export function totals(results: ResultEntry[]): RunTotals {
-  const succeeded = results.filter((r) => r.status === 'completed' || r.status === 'submitted').length
+  const succeeded = results.filter(isSuccess).length
   // A dry run's renders are planned: neither done nor failed.
   const planned = results.filter((r) => r.status === 'planned').length
   return { succeeded, failed: results.length - succeeded - planned }

@@ -1,3 +1,4 @@
+import { isSuccessStatus } from '../render/outcome.js'
 import type { ResultEntry } from './results.js'
 
 // Pieces shared by the job summary and the PR comment, so both describe a render the same way.
@@ -35,7 +36,7 @@ export function statusCell(status: string): string {
 }
 
 export function isSuccess(r: ResultEntry): boolean {
-  return r.status === 'completed' || r.status === 'submitted'
+  return isSuccessStatus(r.status)
 }
 
 /** Cuts text to at most `max` characters, marking the cut. */

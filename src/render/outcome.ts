@@ -22,6 +22,7 @@ export interface RenderOutcome {
   errorCode?: string
 }
 
-export function isSuccess(o: RenderOutcome): boolean {
-  return o.status === 'completed' || o.status === 'submitted'
+/** The one rule for success: a finished video, or (with wait: false) an accepted submission. */
+export function isSuccessStatus(status: string): boolean {
+  return status === 'completed' || status === 'submitted'
 }
