@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { localizeExternalRefs } from '../src/project/external-refs.js'
-import { findLine, lintPackedProject } from '../src/project/lint.js'
+import { countFindings, findLine, lintPackedProject, type PlacedFinding } from '../src/project/lint.js'
 import type { Annotation, ProjectLog } from '../src/project/project-log.js'
 import { collectProjectFiles } from '../src/project/zip.js'
 import { UserError } from '../src/user-error.js'
@@ -46,13 +46,18 @@ describe('lintPackedProject (the real @hyperframes/lint)', () => {
   })
   afterEach(() => rm(base, { recursive: true, force: true }))
 
-  async function lintFixture(fixture: string, project = 'project', log = recorder()): Promise<{ log: ReturnType<typeof recorder>; error?: Error }> {
+  async function lintFixture(
+    fixture: string,
+    project = 'project',
+    log = recorder(),
+    mode: 'warn' | 'strict' = 'strict'
+  ): Promise<{ log: ReturnType<typeof recorder>; error?: Error; findings?: PlacedFinding[] }> {
     await cp(join(FIXTURES, fixture), join(base, 'ws', fixture === 'monorepo' ? '' : project), { recursive: true })
-    const { files, external } = await localizeExternalRefs(await collectProjectFiles(project, join(base, 'ws')))
+    const { files, external } = await localizeExternalRefs(await collectProjectFiles(project, join(base, 'ws')), 'index.html')
     const origins = files.map((f) => ({ archive: f.path, workspace: external.find((e) => e.path === f.path)?.from ?? `${project}/${f.path}` }))
     try {
-      await lintPackedProject(files, origins, 'index.html', log, base)
-      return { log }
+      const findings = await lintPackedProject(files, origins, 'index.html', log, base, mode)
+      return { log, findings }
     } catch (error) {
       return { log, error: error as Error }
     }
@@ -73,6 +78,15 @@ describe('lintPackedProject (the real @hyperframes/lint)', () => {
     // The warning about the same root element is placed on its line.
     const warning = log.logged.find((l) => l.level === 'warning')
     expect(warning?.at).toEqual({ file: 'project/index.html', startLine: 7, title: 'HyperFrames lint: missing_data_no_timeline' })
+  })
+
+  it('lint: warn keeps the same error annotations but lets the run go on, and counts them', async () => {
+    const { log, error, findings } = await lintFixture('lint-error', 'project', recorder(), 'warn')
+    expect(error).toBeUndefined()
+    const annotated = log.logged.find((l) => l.level === 'error')
+    expect(annotated?.at).toEqual({ file: 'project/index.html', startLine: undefined, title: 'HyperFrames lint: missing_timeline_registry' })
+    expect(log.logged.map((l) => l.message)).toContain('Continuing despite lint errors (lint: warn); set lint: strict to stop before upload instead.')
+    expect(countFindings('warn', findings ?? [])).toEqual({ mode: 'warn', errors: 1, warnings: 1 })
   })
 
   it('turns warnings into annotations on the file and line, without failing', async () => {
@@ -96,7 +110,7 @@ describe('lintPackedProject (the real @hyperframes/lint)', () => {
     await cp(join(FIXTURES, 'ignore-negation'), join(ignored, 'project'), { recursive: true })
     const rules = (await readFile(join(ignored, 'project/.hyperframesignore'), 'utf8')).replace('!raw/keep.svg', '')
     await writeFile(join(ignored, 'project/.hyperframesignore'), rules)
-    const { files } = await localizeExternalRefs(await collectProjectFiles('project', ignored))
+    const { files } = await localizeExternalRefs(await collectProjectFiles('project', ignored), 'index.html')
     const log = recorder()
     let error: unknown
     try {

@@ -2,6 +2,7 @@ import { copyFile, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from
 import os from 'node:os'
 import path from 'node:path'
 import type { HyperframeLintFinding } from '@hyperframes/lint'
+import type { LintMode } from '../inputs/read-inputs.js'
 import { UserError } from '../user-error.js'
 import { referenceKind } from './external-refs.js'
 import { lineAt, lineStarts } from './html-scan.js'
@@ -26,6 +27,13 @@ export interface PlacedFinding {
  */
 const PREVIEW_ONLY = new Map([['invalid_parent_traversal_in_asset_path', 'the renderer resolves ../ against the file that holds it; only Studio preview does not']])
 
+/** What the linter found, for the job summary; undefined when it did not run. */
+export interface LintCounts {
+  mode: LintMode
+  errors: number
+  warnings: number
+}
+
 /** The same file seen from the zip (`archive`) and from the repository (`workspace`). */
 export interface FileOrigin {
   archive: string
@@ -36,15 +44,19 @@ export interface FileOrigin {
  * Runs HeyGen's own static linter on the project exactly as it will be uploaded: the files that
  * will be packed, with external references already rewritten, in a throwaway folder of links.
  * Linting the folder as it is on disk would flag what packing fixes (`../brand/logo.svg`) and miss
- * what it breaks (an asset left out by .hyperframesignore). Errors fail the step before upload;
- * warnings become annotations on the file and line.
+ * what it breaks (an asset left out by .hyperframesignore). Every finding becomes an annotation
+ * on its file and line, errors as error annotations. Under `strict` errors then fail the step
+ * before upload; under `warn` the run goes on, as `hyperframes render` does without --strict.
+ * What makes a render impossible (a missing entry or sub-composition) is refused elsewhere,
+ * whatever the mode.
  */
 export async function lintPackedProject(
   files: readonly PackFile[],
   origins: readonly FileOrigin[],
   composition: string,
   log: ProjectLog,
-  tempRoot?: string
+  tempRoot?: string,
+  mode: Exclude<LintMode, 'off'> = 'strict'
 ): Promise<PlacedFinding[]> {
   const stage = await mkdtemp(path.join(tempRoot ?? os.tmpdir(), 'hyperframes-lint-'))
   let findings: PlacedFinding[]
@@ -76,13 +88,20 @@ export async function lintPackedProject(
   const errors = findings.filter((f) => f.severity === 'error')
   const warnings = findings.filter((f) => f.severity === 'warning').length
   log.info(`HyperFrames lint: ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`)
-  if (errors.length > 0) {
+  if (errors.length > 0 && mode === 'warn') {
+    log.info('Continuing despite lint errors (lint: warn); set lint: strict to stop before upload instead.')
+  } else if (errors.length > 0) {
     throw new UserError(
       `HyperFrames lint found ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was uploaded:\n` +
-        errors.map((f) => `  - ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.code}: ${f.message}`).join('\n')
+        errors.map((f) => `  - ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.code}: ${f.message}`).join('\n') +
+        '\nFix them, or set lint: warn to render anyway with the findings as annotations.'
     )
   }
   return findings
+}
+
+export function countFindings(mode: LintMode, findings: readonly PlacedFinding[]): LintCounts {
+  return { mode, errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length }
 }
 
 // Small files are copied when a hard link is not possible; large media get a symbolic link.
