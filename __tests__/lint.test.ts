@@ -32,6 +32,13 @@ describe('findLine', () => {
     expect(findLine(html, { snippet: '<p class="a" data-st...' })).toBe(5)
   })
 
+  it('finds a GSAP call printed with other quotes and spacing, or else its quoted selector', () => {
+    const script = ['<script>', "  const tl = gsap.timeline({paused: true})", "  tl.to('.card', {y: -40,", '    duration: 0.8}, 0.3)', '</script>'].join('\n')
+    expect(findLine(script, { snippet: 'tl.to(".card", { y: -40, duration: 0.8 }, 0.3)' })).toBe(3)
+    expect(findLine(script, { snippet: 'tl.fromTo(".card", {})', selector: '.card' })).toBe(3)
+    expect(findLine(script, { selector: '.other' })).toBeUndefined()
+  })
+
   it('falls back to the element id, and gives up rather than guess', () => {
     expect(findLine(html, { snippet: '<nothing like it>', elementId: 'root' })).toBe(3)
     expect(findLine(html, { elementId: 'roo' })).toBeUndefined()

@@ -161,14 +161,19 @@ function toArchivePath(file: string, stage: string): string | undefined {
 }
 
 /**
- * The linter reports where by a snippet of the tag (whitespace collapsed, maybe cut with '...')
- * or by the element's id, not by line; find the first place in the file that matches either.
+ * The linter reports where by a snippet of the tag or call (whitespace collapsed, maybe cut with
+ * '...'), by the element's id, or for a GSAP call by its selector, not by line; find the first
+ * place in the file that matches. A call's snippet is printed from the parsed script, so its
+ * quotes and spacing may differ from the source: a second, looser pass ignores both.
  */
-export function findLine(text: string, finding: Pick<HyperframeLintFinding, 'snippet' | 'elementId'>): number | undefined {
+export function findLine(text: string, finding: Pick<HyperframeLintFinding, 'snippet' | 'elementId' | 'selector'>): number | undefined {
   const starts = lineStarts(text)
   if (finding.snippet) {
-    const needle = finding.snippet.replace(/\.\.\.$/, '').replace(/\s+/g, ' ').trim()
-    const offset = needle ? indexIgnoringWhitespaceRuns(text, needle) : -1
+    const cut = finding.snippet.replace(/\.\.\.$/, '')
+    const needle = cut.replace(/\s+/g, ' ').trim()
+    let offset = needle ? indexIn(text, needle, (c) => (/\s/.test(c) ? ' ' : c)) : -1
+    const loose = cut.replace(/\s+/g, '').replace(/['`]/g, '"')
+    if (offset < 0 && loose) offset = indexIn(text, loose, (c) => (/\s/.test(c) ? '' : c === "'" || c === '`' ? '"' : c))
     if (offset >= 0) return lineAt(starts, offset)
   }
   if (finding.elementId) {
@@ -176,19 +181,26 @@ export function findLine(text: string, finding: Pick<HyperframeLintFinding, 'sni
     const m = new RegExp(`\\sid\\s*=\\s*(["']?)${escaped}\\1(?=[\\s/>])`).exec(text)
     if (m) return lineAt(starts, m.index)
   }
+  if (finding.selector) {
+    // A quoted selector is a script's (gsap.to('.card', …)); CSS and attributes do not quote it.
+    const escaped = finding.selector.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const m = new RegExp(`(["'\`])${escaped}\\1`).exec(text)
+    if (m) return lineAt(starts, m.index)
+  }
   return undefined
 }
 
-/** indexOf on the text with every whitespace run read as one space, as the snippet was made. */
-function indexIgnoringWhitespaceRuns(text: string, needle: string): number {
+/**
+ * indexOf on the text read through `fold`, which maps each character to what it counts as
+ * ('' drops it; runs of ' ' count once, as the snippet was made).
+ */
+function indexIn(text: string, needle: string, fold: (c: string) => string): number {
   let collapsed = ''
   const origin: number[] = []
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string
-    if (/\s/.test(c)) {
-      if (collapsed.endsWith(' ')) continue
-      collapsed += ' '
-    } else collapsed += c
+    const c = fold(text[i] as string)
+    if (c === '' || (c === ' ' && collapsed.endsWith(' '))) continue
+    collapsed += c
     origin.push(i)
   }
   const at = collapsed.indexOf(needle)
