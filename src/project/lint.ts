@@ -34,6 +34,12 @@ export interface LintCounts {
   warnings: number
 }
 
+/**
+ * Findings that mean the render cannot work, by the rule's own account ("the render pre-flight
+ * rejects unusable sub-compositions"): they stop the step under lint: warn too.
+ */
+const ALWAYS_FATAL = new Set(['missing_or_empty_sub_composition'])
+
 /** The same file seen from the zip (`archive`) and from the repository (`workspace`). */
 export interface FileOrigin {
   archive: string
@@ -88,6 +94,12 @@ export async function lintPackedProject(
   const errors = findings.filter((f) => f.severity === 'error')
   const warnings = findings.filter((f) => f.severity === 'warning').length
   log.info(`HyperFrames lint: ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`)
+  const fatal = errors.filter((f) => ALWAYS_FATAL.has(f.code))
+  if (mode === 'warn' && fatal.length > 0) {
+    throw new UserError(
+      `The render cannot work, whatever the lint input says; nothing was uploaded:\n${fatal.map((f) => `  - ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.code}: ${f.message}`).join('\n')}`
+    )
+  }
   if (errors.length > 0 && mode === 'warn') {
     log.info('Continuing despite lint errors (lint: warn); set lint: strict to stop before upload instead.')
   } else if (errors.length > 0) {
