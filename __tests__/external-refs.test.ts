@@ -187,10 +187,18 @@ describe('localizeExternalRefs', () => {
   })
 
   it('never packs .git or .env content, and leaves a folder reference alone', async () => {
-    await write({ '.env': 'TOKEN=1', 'video/index.html': '<img src="../.env"><a href="../brand/">brand</a>', 'brand/x.txt': 'x' })
+    await write({ '.env': 'TOKEN=1', 'video/index.html': '<img src="../.env"><iframe src="../brand/"></iframe>', 'brand/x.txt': 'x' })
     expect((await failure()).message).toContain("references '../.env', which lies in .env; .git and .env files are never packed.")
-    await write({ 'video/index.html': '<a href="../brand/">brand</a>' })
+    await write({ 'video/index.html': '<iframe src="../brand/"></iframe>' })
     expect((await localize()).external).toEqual([])
+  })
+
+  it('does not follow links: a page the composition only links to is neither read nor packed from', async () => {
+    await write({ 'video/index.html': '<a href="demo.html">demo</a><a href="../notes/todo.html">notes</a>', 'video/demo.html': '<script src="../../../x.js"></script>', 'notes/todo.html': 'x' })
+    const { external, leftAlone, files } = await localize()
+    expect(external).toEqual([])
+    expect(files.get('index.html')?.data).toBeUndefined()
+    expect(leftAlone.map((r) => r.value)).toEqual(['../../../x.js'])
   })
 
   it('follows the composition only: a preview page it never loads is packed as it is, its outside references reported, not packed', async () => {

@@ -16,7 +16,7 @@ export interface Reference {
   start: number
   end: number
   line: number
-  /** Set for `data-composition-src`, which resolves against the project folder, not the file. */
+  /** Unset for a load; `data-composition-src` resolves against the project folder, not the file. */
   role?: ReferenceRole
 }
 
@@ -35,8 +35,11 @@ export function referenceKind(file: string): Kind | undefined {
   return ext === '.html' || ext === '.htm' ? 'html' : ext === '.css' ? 'css' : undefined
 }
 
-/** What a reference is to the page: an ordinary load, or a sub-composition the runtime mounts. */
-export type ReferenceRole = 'load' | 'sub-composition'
+/**
+ * What a reference is to the page: something it loads, a sub-composition the runtime mounts, or
+ * a link (`<a href>`) it never follows while rendering.
+ */
+export type ReferenceRole = 'load' | 'sub-composition' | 'link'
 
 /**
  * The references a browser would load from this file, as HeyGen's CLI finds them: `src`, `href`,
@@ -60,7 +63,8 @@ export function findReferences(text: string, kind: Kind): Reference[] {
   for (const tag of tags) {
     for (const name of ['src', 'href', 'poster', 'xlink:href']) {
       const attr = attribute(tag, name)
-      if (attr && attr.quote !== undefined) add(attr.value, attr.valueStart, attr.valueEnd)
+      const link = name === 'href' && (tag.name === 'a' || tag.name === 'area')
+      if (attr && attr.quote !== undefined) add(attr.value, attr.valueStart, attr.valueEnd, link ? 'link' : 'load')
     }
     const sub = attribute(tag, 'data-composition-src')
     if (sub && sub.quote !== undefined) add(sub.value, sub.valueStart, sub.valueEnd, 'sub-composition')
@@ -239,7 +243,8 @@ export async function localizeExternalRefs(project: ProjectFiles, entry: string)
     const edits: Array<{ start: number; end: number; value: string }> = []
     for (const ref of findReferences(text, kind)) {
       const rel = relativePath(ref.value)
-      if (!rel) continue
+      // A link is not loaded by the render: nothing to follow or pack.
+      if (!rel || ref.role === 'link') continue
       const sub = ref.role === 'sub-composition'
       // The runtime fetches a sub-composition from the page, as HeyGen's linter resolves it.
       const target = path.resolve(sub ? root : referrer.dir, rel.file)
@@ -288,7 +293,7 @@ export async function localizeExternalRefs(project: ProjectFiles, entry: string)
       const dir = path.join(root, path.posix.dirname(file.path))
       for (const ref of findReferences(text, referenceKind(file.path) as Kind)) {
         const rel = relativePath(ref.value)
-        if (!rel) continue
+        if (!rel || ref.role === 'link') continue
         const target = path.resolve(ref.role === 'sub-composition' ? root : dir, rel.file)
         if (isInside(target, root)) continue
         const where = isInside(target, workspace) ? `${display(target)}, outside the project folder` : 'a path outside the workspace'
