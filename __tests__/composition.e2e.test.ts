@@ -134,8 +134,8 @@ describe('variables are checked against data-composition-variables', () => {
 })
 
 describe('HyperFrames lint', () => {
-  it('fails on lint errors before anything is uploaded', async () => {
-    const run = await runAction({ workspace: workspace('lint-error'), inputs: emulatorInputs(emulator.url) })
+  it('lint: strict fails on lint errors before anything is uploaded', async () => {
+    const run = await runAction({ workspace: workspace('lint-error'), inputs: emulatorInputs(emulator.url, { lint: 'strict' }) })
     expectRefused(run, /::error::HyperFrames lint found 1 error; nothing was uploaded:%0A {2}- project\/index\.html missing_timeline_registry/)
     expect(run.stdout).toContain('::error title=HyperFrames lint%3A missing_timeline_registry,file=project/index.html::Missing `window.__timelines` registration.')
   })
@@ -249,7 +249,7 @@ describe('dry-run', () => {
   })
 
   it('fails like a real run when a check fails, still writing the outputs and the summary', async () => {
-    const run = await runAction({ workspace: workspace('lint-error'), inputs: { path: 'project', 'dry-run': 'true' } })
+    const run = await runAction({ workspace: workspace('lint-error'), inputs: { path: 'project', 'dry-run': 'true', lint: 'strict' } })
     expectRefused(run, 'HyperFrames lint found 1 error; nothing was uploaded')
     expect(run.summary).toContain('## 📝 HyperFrames render plan (dry run): 0 renders')
     expect(run.summary).toContain('> [!CAUTION]')

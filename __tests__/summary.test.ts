@@ -34,6 +34,13 @@ describe('job summary', () => {
     expect(md).toContain("| `out/a&b\\|c'd.mp4` |")
   })
 
+  it('shows the lint counts under the header, and nothing about lint when it did not run', () => {
+    const withLint = renderSummary([entry(1, {})], { ...HEADER, lint: { mode: 'warn', errors: 2, warnings: 1 } })
+    expect(withLint).toContain('\nHyperFrames lint (warn): 2 errors, 1 warning, shown as annotations on the files.\n')
+    expect(renderSummary([entry(1, {})], { ...HEADER, lint: { mode: 'strict', errors: 0, warnings: 0 } })).toContain('HyperFrames lint (strict): 0 errors, 0 warnings.')
+    expect(renderSummary([entry(1, {})], HEADER)).not.toContain('lint')
+  })
+
   it('says why nothing was rendered when the run was skipped', () => {
     const md = renderSummary([], { ...HEADER, skipped: 'No renders: api-key is empty.' })
     expect(md).toContain('## 🎬 HyperFrames renders: skipped')

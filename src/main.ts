@@ -36,7 +36,8 @@ const coreLog: RenderLog = {
 const projectLog: ProjectLog = {
   info: (line) => core.info(line),
   warning: (message, at) => core.warning(message, at),
-  error: (message, at) => core.error(message, at)
+  error: (message, at) => core.error(message, at),
+  notice: (message, at) => core.notice(message, at)
 }
 
 /** What the run has done so far; whatever happens, the outputs and the summary are built from it. */
@@ -57,6 +58,8 @@ interface RunState {
   plan?: ZipPlan
   /** Who rendered, for the summary. */
   backendLabel?: string
+  /** Lint findings, for the summary; unset when lint did not run. */
+  lint?: ReportHeader['lint']
 }
 
 export async function run(): Promise<void> {
@@ -113,6 +116,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
 
   const packStarted = Date.now()
   const zip = await packageProject(project, projectLog, process.env.RUNNER_TEMP || undefined)
+  state.lint = zip.lint
   core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
@@ -198,6 +202,7 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
       ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}${state.inputs?.backend === 'local' ? ` · ${state.backendLabel ?? 'local renderer'}` : ''}`
       : '',
     assetId: state.assetId,
+    ...(state.lint ? { lint: state.lint } : {}),
     error,
     skipped: state.skipped,
     ...(state.ctx ? runLinks(state.ctx) : {})

@@ -17,6 +17,8 @@ export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const
 export const ASPECT_RATIO_INPUTS = ['auto', ...ASPECT_RATIOS] as const
 export const ARTIFACT_MODES = ['per-video', 'bundle', 'none'] as const
 export const FAIL_ON = ['any', 'all', 'never'] as const
+/** `warn`: findings are annotations and the run goes on; `strict`: lint errors stop it before upload; `off`: no lint. */
+export const LINT_MODES = ['warn', 'strict', 'off'] as const
 
 export type Quality = (typeof QUALITIES)[number]
 export type Format = (typeof FORMATS)[number]
@@ -25,6 +27,7 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number]
 export type AspectRatioInput = (typeof ASPECT_RATIO_INPUTS)[number]
 export type ArtifactMode = (typeof ARTIFACT_MODES)[number]
 export type FailOn = (typeof FAIL_ON)[number]
+export type LintMode = (typeof LINT_MODES)[number]
 
 /** The request settings shared by every render of the step. */
 export interface RenderSettings {
@@ -73,6 +76,8 @@ export interface ActionInputs {
   strictVariables: boolean
   /** Check and pack everything, submit nothing. */
   dryRun: boolean
+  /** What HyperFrames lint findings do: annotate (warn), stop the run on errors (strict), or nothing (off). */
+  lint: LintMode
 }
 
 /** What readInputs returns: every input parsed, with the settings not yet resolved against the composition. */
@@ -149,10 +154,12 @@ export function readInputs(workspace: string): RequestedInputs {
 
   const apiUrl = parseApiUrl(input('api-url', 'https://api.heygen.com'))
   const projectDir = insideWorkspace(workspace, input('path', '.'), 'path')
-  const composition = input('composition', 'index.html').trim()
-  if (path.isAbsolute(composition) || composition.split(/[\\/]/).includes('..')) {
-    throw new InputError('composition', `'${composition}' must be a path inside the project folder, like index.html or compositions/intro.html.`)
+  const written = input('composition', 'index.html').trim()
+  if (path.isAbsolute(written) || written.split(/[\\/]/).includes('..')) {
+    throw new InputError('composition', `'${written}' must be a path inside the project folder, like index.html or compositions/intro.html.`)
   }
+  // `./index.html` and `scenes//a.html` name the same file as the zip does: `index.html`, `scenes/a.html`.
+  const composition = path.posix.normalize(written.replace(/\\/g, '/'))
   const retention = input('retention-days').trim()
 
   const inputs: RequestedInputs = {
@@ -180,7 +187,8 @@ export function readInputs(workspace: string): RequestedInputs {
     failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON),
     rerender: parseBoolean(input('rerender', 'false'), 'rerender'),
     strictVariables: parseBoolean(input('strict-variables', 'true'), 'strict-variables'),
-    dryRun: parseBoolean(input('dry-run', 'false'), 'dry-run')
+    dryRun: parseBoolean(input('dry-run', 'false'), 'dry-run'),
+    lint: parseEnum(input('lint', 'warn'), 'lint', LINT_MODES)
   }
   if (inputs.backend === 'local' && !inputs.wait) throw localNeedsWait()
   return inputs

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { UserError } from '../user-error.js'
@@ -15,6 +16,8 @@ export interface Reference {
   start: number
   end: number
   line: number
+  /** Unset for a load; `data-composition-src` resolves against the project folder, not the file. */
+  role?: ReferenceRole
 }
 
 /** A file packed from outside the project folder. */
@@ -25,12 +28,6 @@ export interface ExternalFile {
   from: string
 }
 
-export interface LocalizedProject {
-  /** Every file to pack, _ext/ included, sorted by path; rewritten files carry their new bytes. */
-  files: PackFile[]
-  external: ExternalFile[]
-}
-
 type Kind = 'html' | 'css'
 
 export function referenceKind(file: string): Kind | undefined {
@@ -39,36 +36,80 @@ export function referenceKind(file: string): Kind | undefined {
 }
 
 /**
- * The references a browser would load from this file, as HeyGen's CLI finds them: `src` and
- * `href` of any element, `url()` in <style> bodies and style attributes, and in CSS files also
- * `@import "…"`. Comments are skipped.
+ * What a reference is to the page: something it loads, a sub-composition the runtime mounts, or
+ * a link (`<a href>`) it never follows while rendering.
+ */
+export type ReferenceRole = 'load' | 'sub-composition' | 'link'
+
+/**
+ * The references a browser would load from this file, as HeyGen's CLI finds them: `src`, `href`,
+ * `poster` and `xlink:href` of any element, every candidate of a `srcset`, `data-composition-src`
+ * (a sub-composition the runtime fetches), `url()` in <style> bodies and style attributes, and in
+ * CSS files also `@import "…"`. Comments are skipped.
  */
 export function findReferences(text: string, kind: Kind): Reference[] {
   const starts = lineStarts(text)
   const refs: Reference[] = []
-  const add = (value: string, start: number, end: number): void => {
-    refs.push({ value, start, end, line: lineAt(starts, start) })
+  const add = (value: string, start: number, end: number, role: ReferenceRole = 'load'): void => {
+    refs.push({ value, start, end, line: lineAt(starts, start), ...(role === 'load' ? {} : { role }) })
   }
   if (kind === 'css') {
     for (const r of cssReferences(text, 0, text.length)) add(r.value, r.start, r.end)
     return refs
   }
   const { tags, styles } = scanHtml(text)
+  // Offsets are only exact when the raw text is the decoded value (no entities in it).
+  const verbatim = (attr: { value: string; valueStart: number; valueEnd: number }): boolean => text.slice(attr.valueStart, attr.valueEnd) === attr.value
   for (const tag of tags) {
-    for (const name of ['src', 'href']) {
+    for (const name of ['src', 'href', 'poster', 'xlink:href']) {
       const attr = attribute(tag, name)
-      if (attr && attr.quote !== undefined) add(attr.value, attr.valueStart, attr.valueEnd)
+      const link = name === 'href' && (tag.name === 'a' || tag.name === 'area')
+      if (attr && attr.quote !== undefined) add(attr.value, attr.valueStart, attr.valueEnd, link ? 'link' : 'load')
+    }
+    const sub = attribute(tag, 'data-composition-src')
+    if (sub && sub.quote !== undefined) add(sub.value, sub.valueStart, sub.valueEnd, 'sub-composition')
+    const srcset = attribute(tag, 'srcset')
+    if (srcset && srcset.quote !== undefined && verbatim(srcset)) {
+      for (const c of srcsetUrls(srcset.value)) add(c.value, srcset.valueStart + c.start, srcset.valueStart + c.end)
     }
     const style = attribute(tag, 'style')
-    if (style && style.quote !== undefined) {
-      // Entities inside a style attribute are rare; offsets are only exact without them.
-      if (text.slice(style.valueStart, style.valueEnd) === style.value) {
-        for (const r of cssReferences(text, style.valueStart, style.valueEnd, false)) add(r.value, r.start, r.end)
-      }
+    if (style && style.quote !== undefined && verbatim(style)) {
+      for (const r of cssReferences(text, style.valueStart, style.valueEnd, false)) add(r.value, r.start, r.end)
     }
   }
   for (const s of styles) for (const r of cssReferences(text, s.start, s.end)) add(r.value, r.start, r.end)
   return refs.sort((a, b) => a.start - b.start)
+}
+
+/**
+ * The URLs of a srcset with their offsets, split the way the HTML standard does: a candidate is
+ * a run of non-space characters (trailing commas end it), then optional descriptors up to a comma.
+ */
+export function srcsetUrls(srcset: string): Array<{ value: string; start: number; end: number }> {
+  const out: Array<{ value: string; start: number; end: number }> = []
+  let i = 0
+  while (i < srcset.length) {
+    while (i < srcset.length && /[\s,]/.test(srcset[i] as string)) i++
+    if (i >= srcset.length) break
+    const start = i
+    while (i < srcset.length && !/\s/.test(srcset[i] as string)) i++
+    let end = i
+    let endsCandidate = false
+    while (end > start && srcset[end - 1] === ',') {
+      end--
+      endsCandidate = true
+    }
+    if (end > start) out.push({ value: srcset.slice(start, end), start, end })
+    if (endsCandidate) continue
+    // Descriptors (`2x`, `640w`) run to the next comma outside parentheses.
+    let depth = 0
+    while (i < srcset.length && !(depth === 0 && srcset[i] === ',')) {
+      if (srcset[i] === '(') depth++
+      else if (srcset[i] === ')') depth = Math.max(0, depth - 1)
+      i++
+    }
+  }
+  return out
 }
 
 // `d`: match indices give the value's exact offsets, quoted or not.
@@ -141,19 +182,43 @@ interface Referrer {
   external: boolean
 }
 
+/** A reference in a file the composition never loads: left as written, never followed or packed. */
+export interface LeftAloneReference {
+  /** Workspace-relative file that holds it. */
+  file: string
+  line: number
+  value: string
+  /** Why nothing was done with it, for the log. */
+  reason: string
+}
+
+export interface LocalizedProject {
+  /** Every file to pack, _ext/ included, sorted by path; rewritten files carry their new bytes. */
+  files: PackFile[]
+  external: ExternalFile[]
+  /** Outside references in files the composition does not reach. */
+  leftAlone: LeftAloneReference[]
+}
+
 /**
- * Makes the zip self-contained the way HeyGen's CLI does: a relative reference in an HTML or CSS
- * file that leaves the project folder but stays inside the workspace (a monorepo's shared
- * `../brand/logo.svg`) is packed under `_ext/` and the reference rewritten to point there. HTML
- * and CSS files brought in that way are read too, so a shared stylesheet brings its fonts.
+ * Makes the zip self-contained the way HeyGen's CLI does, following only what the entry
+ * composition loads, transitively: sub-compositions, scripts, stylesheets (their url() and
+ * @import), media, fonts and srcset candidates. A relative reference on that path which leaves
+ * the project folder but stays inside the workspace (a monorepo's shared `../brand/logo.svg`) is
+ * packed under `_ext/` and the reference rewritten to point there; HTML and CSS files brought in
+ * that way are read too, so a shared stylesheet brings its fonts.
  *
- * Anything that resolves outside the workspace, directly or through a symlink, is refused: the
- * zip goes to a third party and must never carry what happens to lie next to the checkout. So is
- * a reference to a file that does not exist, which would render as a hole. Every problem is
- * reported at once. Only files with such references change, so a project without them packs to
- * the same bytes as before.
+ * Anything reachable that resolves outside the workspace, directly or through a symlink, is
+ * refused: the zip goes to a third party and must never carry what happens to lie next to the
+ * checkout. So is a reference to a file that does not exist, which would render as a hole. A
+ * sub-composition that is missing or empty is refused too: the render cannot work without it.
+ * Every problem is reported at once.
+ *
+ * Files the composition never reaches (a template's `demo.html` preview page) are packed as they
+ * are; their outside references are only reported, never followed, rewritten or packed. Only files
+ * with reachable outside references change, so most projects pack to the same bytes as before.
  */
-export async function localizeExternalRefs(project: ProjectFiles): Promise<LocalizedProject> {
+export async function localizeExternalRefs(project: ProjectFiles, entry: string): Promise<LocalizedProject> {
   const { root, workspace } = project
   const files = new Map(project.files.map((f) => [f.path, { ...f }]))
   const used = new Set(files.keys())
@@ -162,9 +227,14 @@ export async function localizeExternalRefs(project: ProjectFiles): Promise<Local
   const problems: string[] = []
   const display = (abs: string): string => path.relative(workspace, abs).split(path.sep).join('/') || '.'
 
-  const queue: Referrer[] = [...files.values()]
-    .filter((f) => referenceKind(f.path))
-    .map((file) => ({ file, dir: path.join(root, path.posix.dirname(file.path)), display: display(path.join(root, file.path)), external: false }))
+  const queue: Referrer[] = []
+  const reached = new Set<string>()
+  const reach = (file: PackFile | undefined): void => {
+    if (!file || reached.has(file.path) || !referenceKind(file.path)) return
+    reached.add(file.path)
+    queue.push({ file, dir: path.join(root, path.posix.dirname(file.path)), display: display(path.join(root, file.path)), external: false })
+  }
+  reach(files.get(entry))
 
   for (let next = queue.shift(); next; next = queue.shift()) {
     const referrer = next
@@ -173,21 +243,29 @@ export async function localizeExternalRefs(project: ProjectFiles): Promise<Local
     const edits: Array<{ start: number; end: number; value: string }> = []
     for (const ref of findReferences(text, kind)) {
       const rel = relativePath(ref.value)
-      if (!rel) continue
-      const target = path.resolve(referrer.dir, rel.file)
+      // A link is not loaded by the render: nothing to follow or pack.
+      if (!rel || ref.role === 'link') continue
+      const sub = ref.role === 'sub-composition'
+      // The runtime fetches a sub-composition from the page, as HeyGen's linter resolves it.
+      const target = path.resolve(sub ? root : referrer.dir, rel.file)
       const where = `${referrer.display}:${ref.line}`
       let archivePath: string
       if (isInside(target, root)) {
+        archivePath = path.relative(root, target).split(path.sep).join('/')
+        const packed = files.get(archivePath)
+        if (sub && !(await usableSubComposition(packed, target, where, ref.value))) continue
+        reach(packed)
         // Inside the project the reference already works, except from a file brought in from outside.
         if (!referrer.external) continue
-        archivePath = path.relative(root, target).split(path.sep).join('/')
       } else {
         const packed = await packExternal(target, where, ref.value)
         if (!packed) continue
+        if (sub && !(await usableSubComposition(packed, target, where, ref.value))) continue
         archivePath = packed.path
       }
-      const value = encodePath(path.posix.relative(path.posix.dirname(referrer.file.path), archivePath)) + rel.suffix
-      if (path.posix.normalize(rel.file) !== path.posix.relative(path.posix.dirname(referrer.file.path), archivePath)) {
+      const from = sub ? '.' : path.posix.dirname(referrer.file.path)
+      const value = encodePath(path.posix.relative(from, archivePath)) + rel.suffix
+      if (path.posix.normalize(rel.file) !== path.posix.relative(from, archivePath)) {
         edits.push({ start: ref.start, end: ref.end, value })
       }
     }
@@ -204,7 +282,49 @@ export async function localizeExternalRefs(project: ProjectFiles): Promise<Local
         `Files outside the workspace are never uploaded: copy what the composition needs into the repository and reference it there.`
     )
   }
-  return { files: [...files.values()].sort(byPath), external }
+  const leftAlone = await unreachedReferences([...files.values()].filter((f) => !reached.has(f.path) && !f.path.startsWith(`${EXT_DIR}/`) && referenceKind(f.path)))
+  return { files: [...files.values()].sort(byPath), external, leftAlone }
+
+  /** Outside references of files nothing loads: reported as they are, never resolved through links. */
+  async function unreachedReferences(unreached: PackFile[]): Promise<LeftAloneReference[]> {
+    const out: LeftAloneReference[] = []
+    for (const file of unreached) {
+      const text = (await readFile(file.source)).toString('utf8')
+      const dir = path.join(root, path.posix.dirname(file.path))
+      for (const ref of findReferences(text, referenceKind(file.path) as Kind)) {
+        const rel = relativePath(ref.value)
+        if (!rel || ref.role === 'link') continue
+        const target = path.resolve(ref.role === 'sub-composition' ? root : dir, rel.file)
+        if (isInside(target, root)) continue
+        const where = isInside(target, workspace) ? `${display(target)}, outside the project folder` : 'a path outside the workspace'
+        out.push({
+          file: display(path.join(root, file.path)),
+          line: ref.line,
+          value: ref.value,
+          reason: `it points to ${where}, and ${file.path} is not loaded by the composition ${entry}, so the file is packed as it is and what it references is not`
+        })
+      }
+    }
+    return out
+  }
+
+  /**
+   * A sub-composition the zip will not hold, or one with nothing in it, fails the render whatever
+   * the lint mode: say which, on which line.
+   */
+  async function usableSubComposition(packed: PackFile | undefined, target: string, where: string, written: string): Promise<boolean> {
+    if (!packed) {
+      const reason = existsSync(target) ? 'is excluded from the zip (dotfile, default exclusion or .hyperframesignore)' : 'does not exist'
+      problems.push(`${where} mounts the sub-composition '${written}' (data-composition-src), but ${display(target)} ${reason}; the render cannot work without it.`)
+      return false
+    }
+    const text = packed.data ?? (packed.size > 0 ? await readFile(packed.source) : Buffer.alloc(0))
+    if (text.toString('utf8').trim() === '') {
+      problems.push(`${where} mounts the sub-composition '${written}' (data-composition-src), but ${display(target)} is empty; the render cannot work without it.`)
+      return false
+    }
+    return true
+  }
 
   /** Packs a file from outside the project folder once, or records why it cannot be. */
   async function packExternal(target: string, where: string, written: string): Promise<PackFile | undefined> {

@@ -2,6 +2,7 @@ import { copyFile, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from
 import os from 'node:os'
 import path from 'node:path'
 import type { HyperframeLintFinding } from '@hyperframes/lint'
+import type { LintMode } from '../inputs/read-inputs.js'
 import { UserError } from '../user-error.js'
 import { referenceKind } from './external-refs.js'
 import { lineAt, lineStarts } from './html-scan.js'
@@ -26,6 +27,19 @@ export interface PlacedFinding {
  */
 const PREVIEW_ONLY = new Map([['invalid_parent_traversal_in_asset_path', 'the renderer resolves ../ against the file that holds it; only Studio preview does not']])
 
+/** What the linter found, for the job summary; undefined when it did not run. */
+export interface LintCounts {
+  mode: LintMode
+  errors: number
+  warnings: number
+}
+
+/**
+ * Findings that mean the render cannot work, by the rule's own account ("the render pre-flight
+ * rejects unusable sub-compositions"): they stop the step under lint: warn too.
+ */
+const ALWAYS_FATAL = new Set(['missing_or_empty_sub_composition'])
+
 /** The same file seen from the zip (`archive`) and from the repository (`workspace`). */
 export interface FileOrigin {
   archive: string
@@ -36,15 +50,19 @@ export interface FileOrigin {
  * Runs HeyGen's own static linter on the project exactly as it will be uploaded: the files that
  * will be packed, with external references already rewritten, in a throwaway folder of links.
  * Linting the folder as it is on disk would flag what packing fixes (`../brand/logo.svg`) and miss
- * what it breaks (an asset left out by .hyperframesignore). Errors fail the step before upload;
- * warnings become annotations on the file and line.
+ * what it breaks (an asset left out by .hyperframesignore). Every finding becomes an annotation
+ * on its file and line, errors as error annotations. Under `strict` errors then fail the step
+ * before upload; under `warn` the run goes on, as `hyperframes render` does without --strict.
+ * What makes a render impossible (a missing entry or sub-composition) is refused elsewhere,
+ * whatever the mode.
  */
 export async function lintPackedProject(
   files: readonly PackFile[],
   origins: readonly FileOrigin[],
   composition: string,
   log: ProjectLog,
-  tempRoot?: string
+  tempRoot?: string,
+  mode: Exclude<LintMode, 'off'> = 'strict'
 ): Promise<PlacedFinding[]> {
   const stage = await mkdtemp(path.join(tempRoot ?? os.tmpdir(), 'hyperframes-lint-'))
   let findings: PlacedFinding[]
@@ -76,13 +94,26 @@ export async function lintPackedProject(
   const errors = findings.filter((f) => f.severity === 'error')
   const warnings = findings.filter((f) => f.severity === 'warning').length
   log.info(`HyperFrames lint: ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`)
-  if (errors.length > 0) {
+  const fatal = errors.filter((f) => ALWAYS_FATAL.has(f.code))
+  if (mode === 'warn' && fatal.length > 0) {
+    throw new UserError(
+      `The render cannot work, whatever the lint input says; nothing was uploaded:\n${fatal.map((f) => `  - ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.code}: ${f.message}`).join('\n')}`
+    )
+  }
+  if (errors.length > 0 && mode === 'warn') {
+    log.info('Continuing despite lint errors (lint: warn); set lint: strict to stop before upload instead.')
+  } else if (errors.length > 0) {
     throw new UserError(
       `HyperFrames lint found ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was uploaded:\n` +
-        errors.map((f) => `  - ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.code}: ${f.message}`).join('\n')
+        errors.map((f) => `  - ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.code}: ${f.message}`).join('\n') +
+        '\nFix them, or set lint: warn to render anyway with the findings as annotations.'
     )
   }
   return findings
+}
+
+export function countFindings(mode: LintMode, findings: readonly PlacedFinding[]): LintCounts {
+  return { mode, errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length }
 }
 
 // Small files are copied when a hard link is not possible; large media get a symbolic link.
@@ -142,14 +173,19 @@ function toArchivePath(file: string, stage: string): string | undefined {
 }
 
 /**
- * The linter reports where by a snippet of the tag (whitespace collapsed, maybe cut with '...')
- * or by the element's id, not by line; find the first place in the file that matches either.
+ * The linter reports where by a snippet of the tag or call (whitespace collapsed, maybe cut with
+ * '...'), by the element's id, or for a GSAP call by its selector, not by line; find the first
+ * place in the file that matches. A call's snippet is printed from the parsed script, so its
+ * quotes and spacing may differ from the source: a second, looser pass ignores both.
  */
-export function findLine(text: string, finding: Pick<HyperframeLintFinding, 'snippet' | 'elementId'>): number | undefined {
+export function findLine(text: string, finding: Pick<HyperframeLintFinding, 'snippet' | 'elementId' | 'selector'>): number | undefined {
   const starts = lineStarts(text)
   if (finding.snippet) {
-    const needle = finding.snippet.replace(/\.\.\.$/, '').replace(/\s+/g, ' ').trim()
-    const offset = needle ? indexIgnoringWhitespaceRuns(text, needle) : -1
+    const cut = finding.snippet.replace(/\.\.\.$/, '')
+    const needle = cut.replace(/\s+/g, ' ').trim()
+    let offset = needle ? indexIn(text, needle, (c) => (/\s/.test(c) ? ' ' : c)) : -1
+    const loose = cut.replace(/\s+/g, '').replace(/['`]/g, '"')
+    if (offset < 0 && loose) offset = indexIn(text, loose, (c) => (/\s/.test(c) ? '' : c === "'" || c === '`' ? '"' : c))
     if (offset >= 0) return lineAt(starts, offset)
   }
   if (finding.elementId) {
@@ -157,19 +193,26 @@ export function findLine(text: string, finding: Pick<HyperframeLintFinding, 'sni
     const m = new RegExp(`\\sid\\s*=\\s*(["']?)${escaped}\\1(?=[\\s/>])`).exec(text)
     if (m) return lineAt(starts, m.index)
   }
+  if (finding.selector) {
+    // A quoted selector is a script's (gsap.to('.card', …)); CSS and attributes do not quote it.
+    const escaped = finding.selector.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const m = new RegExp(`(["'\`])${escaped}\\1`).exec(text)
+    if (m) return lineAt(starts, m.index)
+  }
   return undefined
 }
 
-/** indexOf on the text with every whitespace run read as one space, as the snippet was made. */
-function indexIgnoringWhitespaceRuns(text: string, needle: string): number {
+/**
+ * indexOf on the text read through `fold`, which maps each character to what it counts as
+ * ('' drops it; runs of ' ' count once, as the snippet was made).
+ */
+function indexIn(text: string, needle: string, fold: (c: string) => string): number {
   let collapsed = ''
   const origin: number[] = []
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string
-    if (/\s/.test(c)) {
-      if (collapsed.endsWith(' ')) continue
-      collapsed += ' '
-    } else collapsed += c
+    const c = fold(text[i] as string)
+    if (c === '' || (c === ' ' && collapsed.endsWith(' '))) continue
+    collapsed += c
     origin.push(i)
   }
   const at = collapsed.indexOf(needle)

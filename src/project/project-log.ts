@@ -13,4 +13,6 @@ export interface ProjectLog {
   info(line: string): void
   warning(message: string, at?: Annotation): void
   error(message: string, at?: Annotation): void
+  /** Worth knowing, never a problem; a log without it says the same as a line of info. */
+  notice?(message: string, at?: Annotation): void
 }

@@ -3,7 +3,7 @@ import { largestFiles } from '../project/size-limit.js'
 import type { ZipFileEntry } from '../project/zip.js'
 import { formatBytes } from '../render/scheduler.js'
 import type { ResultEntry } from './results.js'
-import { code, escapeCell, type ReportHeader } from './report-table.js'
+import { code, escapeCell, lintLine, type ReportHeader } from './report-table.js'
 
 /** What a dry run reports about the zip it built. */
 export interface ZipPlan {
@@ -37,6 +37,8 @@ export function renderPlanSummary(results: readonly ResultEntry[], header: Repor
     `Commit \`${header.sha.slice(0, 12)}\` · composition \`${header.composition}\` · ${header.settings}`,
     ''
   ]
+  const lint = lintLine(header)
+  if (lint) lines.push(lint, '')
   if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error)}`, '')
   lines.push(
     'Nothing was uploaded and nothing was submitted. The same inputs without `dry-run` submit these renders with these idempotency keys; a key already rendered is replayed, not billed again.',

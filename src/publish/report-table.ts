@@ -13,6 +13,8 @@ export interface ReportHeader {
   error?: string
   /** Set when nothing was rendered on purpose (on-missing-key: skip): the reason. */
   skipped?: string
+  /** HyperFrames lint findings; absent when lint did not run. */
+  lint?: { mode: string; errors: number; warnings: number }
   /** The workflow run's page, where the job summary lives. */
   runUrl?: string
   commitUrl?: string
@@ -90,6 +92,15 @@ export function tableHeader(columns: string[]): string[] {
 
 export function tableRow(cells: string[]): string {
   return `| ${cells.join(' | ')} |`
+}
+
+/** "Lint (warn): 1 error, 2 warnings, see the annotations", or undefined when lint did not run. */
+export function lintLine(header: ReportHeader): string | undefined {
+  const l = header.lint
+  if (!l) return undefined
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+  const counts = `${plural(l.errors, 'error')}, ${plural(l.warnings, 'warning')}`
+  return `HyperFrames lint (${l.mode}): ${counts}${l.errors + l.warnings > 0 ? ', shown as annotations on the files' : ''}.`
 }
 
 /** Summary line: "2 of 3 succeeded". */

@@ -4,6 +4,7 @@ import {
   differingVariables,
   durationCell,
   escapeCell,
+  lintLine,
   statusCell,
   tableHeader,
   tableRow,
@@ -94,6 +95,8 @@ function headLines(results: ResultEntry[], header: ReportHeader): string[] {
     `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`,
     ''
   ]
+  const lint = lintLine(header)
+  if (lint) lines.push(lint, '')
   if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped)}`, '')
   if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error)}`, '')
   return lines
