@@ -145,6 +145,15 @@ describe('StatusWatcher', () => {
     expect(backend.gets.length).toBe(3 * 4)
   })
 
+  it('asks nothing more in a tick whose listing was rate-limited, and lists again the next', async () => {
+    const { backend, watcher } = setup()
+    for (const id of ['a', 'b', 'c']) backend.add(id, { createdAt: 100, endsAt: 3000, ends: 'completed' })
+    backend.listError = (call) => (call === 1 ? new ApiError('List renders', 429, 'rate_limit_exceeded', 'slow down') : undefined)
+    await watchAll(watcher, ['a', 'b', 'c'])
+    expect(backend.gets).toEqual([])
+    expect(backend.listings.length).toBe(watcher.stats.ticks)
+  })
+
   it('stops every render on a refused key from the listing', async () => {
     const { backend, watcher } = setup()
     for (const id of ['a', 'b']) backend.add(id, { createdAt: 100, endsAt: 5000, ends: 'completed' })

@@ -205,6 +205,13 @@ export class StatusWatcher {
           return
         }
         if (this.options.signal?.aborted) throw error
+        // Rate-limited: a GET per render now would only add to it, so the next tick lists again
+        // (only once: if the list call stays limited, the GETs below may not be).
+        if (error instanceof ApiError && error.status === 429 && this.listFailuresInRow === 0) {
+          this.listFailuresInRow++
+          this.log(`${describe(error)}; checking again next tick.`)
+          return
+        }
         // This tick asks each render directly; the listing gets another chance later, so an
         // outage of the list call costs a tick or two, not every tick.
         this.stats.listFailures++
