@@ -204,13 +204,15 @@ describe('refusals that no retry can fix', () => {
     })
   })
 
-  it('reports a response that is not the API JSON clearly, without crashing', async () => {
+  it('reports a status answer that is not the API JSON clearly, and keeps asking until timeout-minutes', async () => {
     await withEmulator({ faults: [{ route: STATUS, status: 200, rawBody: '<html><body>Proxy login</body></html>' }] }, async (emulator, workspace) => {
-      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none' }) })
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none', 'timeout-minutes': '0.05' }) })
       expect(run.code).toBe(1)
-      expect(run.results[0].status).toBe('error')
-      expect(run.results[0].failure_message).toMatch(/HTTP 200 unexpected_response: the response was not the expected JSON \(<html><body>Proxy login/)
-      expect(run.results[0].failure_message).toMatch(/check the api-url input/)
+      // A garbled status answer is not the render's end: it is asked again until the deadline.
+      expect(run.results[0].status).toBe('timed_out')
+      expect(emulator.stats.byRoute[STATUS] ?? 0).toBeGreaterThanOrEqual(2)
+      expect(run.stdout).toMatch(/HTTP 200 unexpected_response: the response was not the expected JSON \(<html><body>Proxy login.*asking again every tick until timeout-minutes/)
+      expect(run.stdout).toMatch(/check the api-url input/)
       expect(run.stdout).not.toContain('Unexpected error')
     })
   })

@@ -1,5 +1,6 @@
 // The benchmark's results: the JSON shape written to bench/results/latest.json, and the one
 // Markdown table printed (and pasted into the README).
+import { renderBusy, type BusyRow } from './busy.js'
 import type { Calls } from './measure.js'
 
 export interface ActionRow {
@@ -55,6 +56,8 @@ export interface BenchReport {
   startup: { samplesMs: number[]; medianMs: number; minMs: number }
   heavy?: { projectBytes: number; files: number; zipBytes: number; zipMs: number; wallMs: number; peakRssMb: number }
   cli: CliRow[]
+  /** The status watcher among other clients' renders (bench/busy.ts). */
+  busy?: BusyRow[]
   targets: Target[]
 }
 
@@ -128,6 +131,10 @@ export function renderReport(r: BenchReport): string {
   for (const note of new Set(notes.map((t) => `${t.measured ? '‡' : 'est.'} ${t.note}`))) lines.push(`${note}.`)
   for (const c of r.cli) {
     for (const t of [c.sequential, c.parallel]) if (t?.failed) lines.push(`† ${t.failed} of ${c.n} CLI calls failed and were not retried by the CLI; one printed: "${t.failure?.trim()}".`)
+  }
+  if (r.busy) {
+    lines.push('')
+    lines.push(renderBusy(r.busy))
   }
   lines.push('')
   lines.push('| target | goal | measured | met |')

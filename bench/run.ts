@@ -14,6 +14,7 @@ import { exampleWorkspace, heavyWorkspace, matrixEntries } from './projects.js'
 import { DIST, EXAMPLE, REPO_ROOT } from './paths.js'
 import { renderReport, type BenchReport, type CliRow, type Target } from './report.js'
 import { updateReadme } from './readme.js'
+import { renderBusy, runBusyAccounts, type BusyRow } from './busy.js'
 import { CLI_VERSION, hyperframesCli, node22 } from './toolchain.js'
 
 const { values: args } = parseArgs({
@@ -29,6 +30,9 @@ const { values: args } = parseArgs({
     'cli-processes': { type: 'string', default: '50' },
     out: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'results', 'latest.json') },
     readme: { type: 'boolean', default: false },
+    busy: { type: 'boolean', default: true },
+    'busy-only': { type: 'boolean', default: false },
+    'busy-render-ms': { type: 'string', default: '6000' },
     help: { type: 'boolean', default: false }
   },
   allowNegative: true,
@@ -48,6 +52,9 @@ if (args.help) {
   --cli-processes 50         most CLI processes at once (each holds ~110 MB)
   --out FILE                 JSON results (default bench/results/latest.json)
   --readme                   also put the table into README.md's performance section
+  --no-busy                  skip the busy-account runs (10 renders among other clients' renders)
+  --busy-only                only the busy-account runs: print their table, write nothing
+  --busy-render-ms 6000      render time in the busy-account runs
 `)
   process.exit(0)
 }
@@ -101,6 +108,15 @@ function checkAction(run: ActionRun, n: number, label: string): void {
   if (run.code !== 0 || done !== n) {
     throw new Error(`${label}: the action exited ${run.code} with ${done}/${n} renders completed.\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`)
   }
+}
+
+/** The status watcher among other clients' renders, at the render time the issue measured. */
+const busyRuns = (): Promise<BusyRow[]> =>
+  runBusyAccounts({ apiKey: API_KEY, baseOptions: emulatorOptions(21, { renderMs: num('busy-render-ms'), renderJitterMs: 500 }), sha: shaFor, log })
+
+if (args['busy-only']) {
+  process.stdout.write(`${renderBusy(await busyRuns())}\n`)
+  process.exit(0)
 }
 
 const loadAtStart = os.loadavg()
@@ -226,7 +242,10 @@ if (args.cli) {
   }
 }
 
-// 5. Targets.
+// 5. A busy account: other clients' renders around ours in the list.
+const busy = args.busy ? await busyRuns() : undefined
+
+// 6. Targets.
 const targets: Target[] = []
 const one = actionRows.find((r) => r.n === 1) ?? actionRows[0]
 if (one) {
@@ -258,6 +277,20 @@ if (heavy) {
   const limit = heavy.zipBytes / 1048576 + 150
   targets.push({ name: `peak RSS with the ${zipMb} MB project`, target: `< zip + 150 MB = ${limit.toFixed(0)} MB`, value: `${heavy.peakRssMb.toFixed(0)} MB`, met: heavy.peakRssMb < limit })
 }
+if (busy && busy.length > 0) {
+  targets.push({
+    name: 'GETs per render on a busy account (10 in flight)',
+    target: 'at most 2',
+    value: busy.map((b) => `${b.scenario}: ${b.getsMax}`).join('; '),
+    met: busy.every((b) => b.getsMax <= 2)
+  })
+  targets.push({
+    name: 'completion noticed on a busy account',
+    target: 'within 3 s',
+    value: busy.map((b) => `${b.scenario}: ${(b.noticedMaxMs / 1000).toFixed(1)} s`).join('; '),
+    met: busy.every((b) => b.noticedMaxMs <= 3000)
+  })
+}
 const startupMedian = median(startupSamples)
 targets.push({ name: 'start-up to first request (median)', target: '< 300 ms', value: `${startupMedian.toFixed(0)} ms`, met: startupMedian < 300 })
 
@@ -270,6 +303,7 @@ const report: BenchReport = {
   startup: { samplesMs: startupSamples.map(Math.round), medianMs: Math.round(startupMedian), minMs: Math.round(Math.min(...startupSamples)) },
   ...(heavy ? { heavy } : {}),
   cli: cliRows,
+  ...(busy ? { busy } : {}),
   targets
 }
 

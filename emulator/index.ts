@@ -1,6 +1,6 @@
 /** The local HeyGen-compatible HyperFrames API emulator (dev and test only). */
 export { startEmulator, type Emulator } from './server.js'
-export type { EmulatorOptions } from './options.js'
+export type { EmulatorOptions, OtherClients } from './options.js'
 export type { FaultRule } from './faults.js'
 export type { EmulatorStats, RequestRecord } from './stats.js'
 export type { RenderEngine, EngineJob } from './engine.js'

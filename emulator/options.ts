@@ -32,6 +32,21 @@ export interface EmulatorOptions {
   seed?: number
   /** Default: silent. */
   log?: (line: string) => void
+  /** Other clients sharing the account: their renders show in the list only. */
+  otherClients?: OtherClients
+}
+
+/**
+ * Renders of other clients on the same account, for a busy account's list. They take no render
+ * slot and never finish: what matters is where they sit in the newest-first list.
+ */
+export interface OtherClients {
+  /** Completed renders created before the emulator started (an hour earlier and older). */
+  olderRenders?: number
+  /** Renders another client creates per second while the emulator runs. */
+  rendersPerSecond?: number
+  /** Right after `creates` renders were created through the API, another job creates `count` at once. */
+  burst?: { creates: number; count: number }
 }
 
 export interface ResolvedOptions {
@@ -47,6 +62,7 @@ export interface ResolvedOptions {
   failRender: (req: CreateRenderBody) => string | undefined
   neverFinish: (req: CreateRenderBody) => boolean
   log: (line: string) => void
+  otherClients: OtherClients
 }
 
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
@@ -62,7 +78,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     latencyMs: nonNegative(options.latencyMs, 0, 'latencyMs'),
     failRender: options.failRender ?? (() => undefined),
     neverFinish: options.neverFinish ?? (() => false),
-    log: options.log ?? (() => undefined)
+    log: options.log ?? (() => undefined),
+    otherClients: options.otherClients ?? {}
   }
 }
 

@@ -22,8 +22,12 @@ interface RenderRecord {
   idempotencyKey?: string
   status: RenderStatus
   deleted: boolean
+  /** Another client's render (see OtherClients): listed, never rendered, not in snapshots. */
+  otherClient?: true
   createdAt: number
   completedAt?: number
+  /** Epoch ms with sub-millisecond precision, on the request log's clock. */
+  completedAtMs?: number
   duration?: number
   video?: Buffer
   thumbnail?: Buffer
@@ -41,6 +45,8 @@ export interface RenderSnapshot {
   idempotencyKey?: string
   video?: Buffer
   failure_message?: string
+  /** When it ended, on the clock of the request log's receivedAt. */
+  completedAtMs?: number
 }
 
 /** Inline base64 projects have no documented cap; we assume the multipart limit. */
@@ -66,8 +72,50 @@ export class Renders {
   private seq = 0
   private readonly queue: RenderQueue<RenderRecord>
 
+  /** Renders created through the API (other clients' excluded), for the burst that follows them. */
+  private created = 0
+
   constructor(private readonly deps: RenderDeps) {
     this.queue = new RenderQueue(deps.options.maxConcurrentRenders, (r) => this.startRendering(r), (r) => r.deleted)
+    const others = deps.options.otherClients
+    const older = others.olderRenders ?? 0
+    const start = Math.floor(Date.now() / 1000) - 3600
+    for (let i = 0; i < older; i++) this.addOtherClients(1, 'completed', start - (older - i))
+    const perSecond = others.rendersPerSecond ?? 0
+    if (perSecond > 0) {
+      // Whole renders per step, carrying the fraction, so any rate comes out right on average.
+      const stepMs = 50
+      let owed = 0
+      const step = (): void => {
+        owed += (perSecond * stepMs) / 1000
+        const whole = Math.floor(owed)
+        owed -= whole
+        this.addOtherClients(whole, 'rendering')
+        deps.timers.after(stepMs, step)
+      }
+      deps.timers.after(stepMs, step)
+    }
+  }
+
+  /** Renders another client made: listed like any other, never rendered, no slot taken. */
+  private addOtherClients(count: number, status: RenderStatus, createdAt = Math.floor(Date.now() / 1000)): void {
+    for (let i = 0; i < count; i++) {
+      const id = randomBytes(16).toString('hex')
+      this.records.set(id, {
+        id,
+        seq: ++this.seq,
+        body: { project: { type: 'asset_id', asset_id: 'other-client' }, title: 'another client' },
+        status,
+        deleted: false,
+        otherClient: true,
+        createdAt,
+        ...(status === 'completed' ? { completedAt: createdAt + 60, duration: 5 } : {}),
+        projectZip: Buffer.alloc(0),
+        entryPath: 'index.html',
+        format: 'mp4',
+        aspectRatio: '16:9'
+      })
+    }
   }
 
   create(body: CreateRenderBody, idempotencyKey: string | undefined): ApiResult {
@@ -92,6 +140,8 @@ export class Renders {
     }
     this.records.set(record.id, record)
     this.deps.stats.rendersCreated += 1
+    const burst = this.deps.options.otherClients.burst
+    if (burst && ++this.created === burst.creates) this.addOtherClients(burst.count, 'queued')
     this.deps.timers.after(this.deps.options.queueMs, () => this.queue.enqueue(record))
     return { status: 202, body: { data: { render_id: record.id } } }
   }
@@ -135,13 +185,14 @@ export class Renders {
   }
 
   snapshot(): RenderSnapshot[] {
-    return [...this.records.values()].map((r) => ({
+    return [...this.records.values()].filter((r) => !r.otherClient).map((r) => ({
       render_id: r.id,
       status: r.status,
       body: r.body,
       ...(r.idempotencyKey !== undefined ? { idempotencyKey: r.idempotencyKey } : {}),
       ...(r.video !== undefined ? { video: r.video } : {}),
-      ...(r.failureMessage !== undefined ? { failure_message: r.failureMessage } : {})
+      ...(r.failureMessage !== undefined ? { failure_message: r.failureMessage } : {}),
+      ...(r.completedAtMs !== undefined ? { completedAtMs: r.completedAtMs } : {})
     }))
   }
 
@@ -215,7 +266,8 @@ export class Renders {
     outcome: { result?: { video: Buffer; thumbnail: Buffer; duration: number }; failure?: string }
   ): void {
     if (this.deps.timers.isClosed) return
-    record.completedAt = Math.floor(Date.now() / 1000)
+    record.completedAtMs = performance.timeOrigin + performance.now()
+    record.completedAt = Math.floor(record.completedAtMs / 1000)
     if (outcome.result) {
       record.status = 'completed'
       record.video = outcome.result.video

@@ -24,6 +24,8 @@ export interface CallOptions {
   /** A POST the API documents as idempotent by itself (complete), safe to repeat without a key. */
   idempotent?: boolean
   query?: Record<string, string | number | undefined>
+  /** Fewer tries than the policy's, for a call whose caller has a cheaper fallback than waiting. */
+  maxAttempts?: number
 }
 
 export interface CallResult {
@@ -79,6 +81,7 @@ export class HeygenClient {
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
     // A POST may be repeated only when its key makes the repeat a replay rather than a second charge.
     const safeToRepeat = method !== 'POST' || Boolean(opts.idempotencyKey) || opts.idempotent === true
+    const maxAttempts = Math.min(opts.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts)
 
     for (let attempt = 1; ; attempt++) {
       this.stats.requests++
@@ -107,10 +110,10 @@ export class HeygenClient {
         outcome = { networkCode: code }
         failure = new ApiError(opts.operation, 0, 'network_error', `${code}: ${(error as Error).message}`)
       }
-      if (attempt >= this.retry.maxAttempts || !shouldRetry(outcome, safeToRepeat)) throw failure
+      if (attempt >= maxAttempts || !shouldRetry(outcome, safeToRepeat)) throw failure
       const delay = waitMs !== undefined ? Math.min(waitMs, this.retry.retryAfterCapMs) : backoffMs(attempt, this.retry)
       this.stats.retries++
-      this.log(`${opts.operation}: ${describeOutcome(outcome)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.retry.maxAttempts})`)
+      this.log(`${opts.operation}: ${describeOutcome(outcome)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`)
       await sleep(delay, this.options.signal)
     }
   }

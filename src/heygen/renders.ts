@@ -1,3 +1,4 @@
+import { ApiError } from './api-error.js'
 import type { HeygenClient } from './client.js'
 import { unexpected } from './client.js'
 import { dataObject, optionalNumber, optionalString, requireString } from './envelope.js'
@@ -52,11 +53,12 @@ export interface RenderPage {
 
 /**
  * One page of `GET /v3/hyperframes/renders`, newest first. Items that do not parse are skipped:
- * the page also holds renders that are none of this run's business.
+ * the page also holds renders that are none of this run's business. `attempts` lets a caller with
+ * a cheaper fallback than waiting (the status watcher asks each render directly) skip the retries.
  */
-export async function listRenders(client: HeygenClient, page: { limit: number; token?: string }): Promise<RenderPage> {
+export async function listRenders(client: HeygenClient, page: { limit: number; token?: string; attempts?: number }): Promise<RenderPage> {
   const operation = 'List renders'
-  const res = await client.call('GET', '/v3/hyperframes/renders', { operation, kind: 'render-list', query: { limit: page.limit, token: page.token } })
+  const res = await client.call('GET', '/v3/hyperframes/renders', { operation, kind: 'render-list', query: { limit: page.limit, token: page.token }, maxAttempts: page.attempts })
   const data = res.json.data
   if (!Array.isArray(data)) throw unexpected(operation, res.status, JSON.stringify(res.json))
   const renders: RenderDetail[] = []
@@ -68,8 +70,14 @@ export async function listRenders(client: HeygenClient, page: { limit: number; t
       // Someone else's render in a state we do not know: not ours to judge.
     }
   }
+  const hasMore = res.json.has_more === true
   const next = res.json.next_token
-  return { renders, nextToken: res.json.has_more === true && typeof next === 'string' && next !== '' ? next : undefined }
+  if (!hasMore) return { renders }
+  // Ending here would look like the last page and silently hide every older render.
+  if (typeof next !== 'string' || next === '') {
+    throw new ApiError(operation, res.status, 'unexpected_response', `has_more is true but next_token is ${JSON.stringify(next ?? null)}, so the next page cannot be asked for`)
+  }
+  return { renders, nextToken: next }
 }
 
 export function parseRenderDetail(data: Record<string, unknown>, operation: string, status: number): RenderDetail {

@@ -16,6 +16,9 @@ export interface RenderBackend {
    * watcher to learn every render in flight per tick instead of calling status() once per render.
    * Renders it did not come across are left out (the watcher asks status() for those). A
    * completed detail from here may lack a fresh video URL: the watcher re-asks status() for it.
+   * `createdSince` is the oldest `createdAt` (the backend's own clock) among the renders sought:
+   * nothing created before it needs looking at. Without it, only the newest renders are looked at.
+   * It makes one attempt: the watcher has a cheaper fallback than retrying.
    */
-  statusMany?(renderIds: ReadonlySet<string>): Promise<Map<string, RenderDetail>>
+  statusMany?(renderIds: ReadonlySet<string>, options?: { createdSince?: number }): Promise<Map<string, RenderDetail>>
 }

@@ -8,8 +8,9 @@ import type { RenderBackend } from './backend.js'
 import type { RenderJob } from './plan.js'
 
 const DOWNLOAD_TRIES = 6
-const LIST_PAGE_MIN = 20
-const LIST_PAGE_MAX = 100
+const LIST_PAGE = 100
+/** A bound on one tick's paging, however busy the account: past it, asking directly is cheaper. */
+const LIST_PAGES_MAX = 10
 
 export class HeygenBackend implements RenderBackend {
   constructor(
@@ -26,23 +27,23 @@ export class HeygenBackend implements RenderBackend {
   }
 
   /**
-   * Pages the list call, newest first, until every wanted render was seen. A render submitted by
-   * this run is among the newest, so one page usually holds them all; paging stops as soon as
-   * another page would cost more calls than asking the missing renders one by one.
+   * Pages the list call, newest first, until every wanted render was seen or a page reaches
+   * renders created before the oldest wanted one (the rest are older still). Only created_at values
+   * from the API are compared, never with this machine's clock. The page size is the largest the
+   * API allows: other clients' renders share the account, and one page more is one call more.
    */
-  async statusMany(renderIds: ReadonlySet<string>): Promise<Map<string, RenderDetail>> {
+  async statusMany(renderIds: ReadonlySet<string>, options: { createdSince?: number } = {}): Promise<Map<string, RenderDetail>> {
     const found = new Map<string, RenderDetail>()
-    // Twice as many as wanted leaves room for renders finished meanwhile and for other clients'.
-    const limit = Math.min(LIST_PAGE_MAX, Math.max(LIST_PAGE_MIN, renderIds.size * 2))
     let token: string | undefined
     for (let pages = 1; ; pages++) {
-      const page = await listRenders(this.client, { limit, token })
-      const before = found.size
+      // One attempt: when listing fails the watcher asks each render directly, which beats waiting.
+      const page = await listRenders(this.client, { limit: LIST_PAGE, token, attempts: 1 })
       for (const detail of page.renders) if (renderIds.has(detail.renderId)) found.set(detail.renderId, detail)
-      const missing = renderIds.size - found.size
-      // A page without any of ours means the rest are older than the page reaches (replays of an
-      // earlier run, say): asking for them directly is cheaper than paging on.
-      if (missing === 0 || !page.nextToken || found.size === before || pages >= missing) return found
+      if (found.size === renderIds.size || !page.nextToken || pages >= LIST_PAGES_MAX) return found
+      // Without a known creation time, the newest page is all that is sure to hold a new render.
+      if (options.createdSince === undefined) return found
+      const oldest = oldestCreatedAt(page.renders)
+      if (oldest !== undefined && oldest < options.createdSince) return found
       token = page.nextToken
     }
   }
@@ -63,4 +64,10 @@ export class HeygenBackend implements RenderBackend {
       }
     }
   }
+}
+
+function oldestCreatedAt(renders: RenderDetail[]): number | undefined {
+  let oldest: number | undefined
+  for (const r of renders) if (r.createdAt !== undefined && (oldest === undefined || r.createdAt < oldest)) oldest = r.createdAt
+  return oldest
 }

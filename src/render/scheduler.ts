@@ -39,7 +39,7 @@ export interface SchedulerResult {
 export async function runRenders(outcomes: RenderOutcome[], backend: RenderBackend, opts: SchedulerOptions): Promise<SchedulerResult> {
   const result: SchedulerResult = {}
   // One watcher for every render in flight: a tick learns all their statuses at once.
-  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll })
+  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll, log: (line) => opts.log.info(line) })
   let next = 0
   const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || Date.now() >= opts.deadline
 
@@ -142,7 +142,7 @@ async function runOne(
     outcome.thumbnailUrl = detail.thumbnailUrl
   }
   if (end.detail.status === 'failed') {
-    const detail = end.fresh ? end.detail : await backend.status(renderId, job)
+    const detail = end.fresh ? end.detail : await watcher.refetch(renderId, job)
     settle(detail)
     outcome.status = 'failed'
     outcome.failureMessage = detail.failureMessage ?? 'the render failed without a failure_message'
@@ -152,7 +152,7 @@ async function runOne(
   const { detail: listed, fresh } = end
   return async () => {
     // Signed video URLs are short-lived: a completion learnt from a listing is fetched once more.
-    const detail = fresh ? listed : await backend.status(renderId, job)
+    const detail = fresh ? listed : await watcher.refetch(renderId, job)
     settle(detail)
     const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
     outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
