@@ -82,7 +82,8 @@ describe('transient faults are survived', () => {
 
   it('retries complete while storage has not caught up (409 not found yet)', async () => {
     const faults: FaultRule[] = [{ route: COMPLETE, status: 409, code: 'upload_not_found', message: 'uploaded object not found yet', times: 2 }]
-    await withEmulator({ faults }, async (emulator, workspace) => {
+    // Without the random race, so the count below is exactly the two refusals plus the success.
+    await withEmulator({ faults, completeRaceProbability: 0 }, async (emulator, workspace) => {
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none' }) })
       expect(run.code).toBe(0)
       expect(emulator.stats.byRoute[COMPLETE]).toBe(3)
