@@ -125,7 +125,8 @@ describe('variables are checked against data-composition-variables', () => {
   it('strict-variables: false turns them into a warning on the declaration and renders', async () => {
     const run = await runAction({
       workspace: workspace('all-types'),
-      inputs: emulatorInputs(emulator.url, { matrix: '[{"color": "#12345"}]', 'strict-variables': 'false', artifact: 'none' })
+      // Over the declared max: the action warns, the API takes it (a '#12345' colour it would refuse).
+      inputs: emulatorInputs(emulator.url, { matrix: '[{"speed": 9}]', 'strict-variables': 'false', artifact: 'none' })
     })
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/::warning title=Variables do not match the composition,file=project\/index\.html,line=2::1 variable value does not match/)

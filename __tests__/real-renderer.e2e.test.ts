@@ -173,7 +173,8 @@ describeIfSupported('the emulator with the real engine', support.skipReason, () 
   let workspace: string
   beforeAll(async () => {
     const renderer = await LocalRenderer.open({ cacheRoot: DEV_CACHE_ROOT, log: () => undefined })
-    emulator = await startTestEmulator({ renderMs: 0, queueMs: 10, engine: createHyperframesEngine(renderer) })
+    // Links live long here: the test opens the thumbnail link from `results` after probing the video.
+    emulator = await startTestEmulator({ renderMs: 0, queueMs: 10, urlTtlSeconds: 300, engine: createHyperframesEngine(renderer) })
     workspace = makeWorkspace('tiny')
   }, RENDER_TIMEOUT)
   afterAll(async () => {
