@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 
 // End to end: the bundled dist/index.js as a child process, against the emulator over loopback.
 
@@ -16,7 +17,7 @@ describe('the action against the emulator', () => {
   let workspace: string
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 150, queueMs: 20 })
+    emulator = await startTestEmulator({ renderMs: 150, queueMs: 20 })
     workspace = makeWorkspace()
   })
   afterAll(async () => {
@@ -141,7 +142,7 @@ describe('bytes uploaded do not grow with the matrix', () => {
   it('uploads one zip for 1 entry and for 12 entries', async () => {
     const sizes: number[] = []
     for (const n of [1, 12]) {
-      const emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+      const emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
       const workspace = makeWorkspace()
       try {
         const matrix = JSON.stringify({ title: Array.from({ length: n }, (_, i) => `T${i}`) })
@@ -166,8 +167,7 @@ describe('failed renders', () => {
   let emulator: Emulator
   let workspace: string
   beforeAll(async () => {
-    emulator = await startEmulator({
-      apiKeys: ['test-key-123'],
+    emulator = await startTestEmulator({
       renderMs: 50,
       queueMs: 10,
       failRender: (body) => (body.variables?.title === 'Broken' ? 'Font "Nope" could not be loaded' : undefined)
@@ -214,7 +214,7 @@ describe('bad input is refused before any network call', () => {
   let emulator: Emulator
   let workspace: string
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'] })
+    emulator = await startTestEmulator()
     workspace = makeWorkspace()
     writeFileSync(path.join(workspace, 'matrix.yml'), '- title: [unclosed\n')
   })

@@ -2,9 +2,10 @@ import AdmZip from 'adm-zip'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { createFastEngine, startEmulator, type Emulator } from '../emulator/index.js'
+import { createFastEngine, type Emulator } from '../emulator/index.js'
 import { ARTIFACT_CONCURRENCY } from '../src/publish/artifacts.js'
 import { emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 import { startArtifactServer, type ArtifactServer, type ServiceFault } from './support/artifact-server.js'
 
 // End to end: dist/index.js as a child process uploads through the real @actions/artifact client to a
@@ -22,7 +23,7 @@ let emulator: Emulator
 const cleanup: Array<() => Promise<void> | void> = []
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 60, queueMs: 10 })
+  emulator = await startTestEmulator({ renderMs: 60, queueMs: 10 })
 })
 afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn()
@@ -134,8 +135,7 @@ describe('a video larger than one upload block', () => {
   it('is staged in 8 MiB blocks and committed in order', async () => {
     // Random bytes, so blocks put back in the wrong order could not compare equal.
     const fast = createFastEngine()
-    const big = await startEmulator({
-      apiKeys: ['test-key-123'],
+    const big = await startTestEmulator({
       renderMs: 20,
       queueMs: 5,
       engine: {

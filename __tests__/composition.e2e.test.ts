@@ -4,9 +4,10 @@ import { open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import AdmZip from 'adm-zip'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { renderKey } from '../src/render/idempotency.js'
 import { SHA_A, emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 
 // End to end through dist/index.js: the action reads the composition the way the renderer will
 // and refuses or fixes what it can before a single request reaches the API.
@@ -15,7 +16,7 @@ let emulator: Emulator
 const workspaces: string[] = []
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+  emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
 })
 afterAll(async () => {
   await emulator.close()
@@ -124,7 +125,8 @@ describe('variables are checked against data-composition-variables', () => {
   it('strict-variables: false turns them into a warning on the declaration and renders', async () => {
     const run = await runAction({
       workspace: workspace('all-types'),
-      inputs: emulatorInputs(emulator.url, { matrix: '[{"color": "#12345"}]', 'strict-variables': 'false', artifact: 'none' })
+      // Over the declared max: the action warns, the API takes it (a '#12345' colour it would refuse).
+      inputs: emulatorInputs(emulator.url, { matrix: '[{"speed": 9}]', 'strict-variables': 'false', artifact: 'none' })
     })
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/::warning title=Variables do not match the composition,file=project\/index\.html,line=2::1 variable value does not match/)

@@ -246,6 +246,50 @@ describe('presigned upload', () => {
     expect(early.json.error.message).toBe('uploaded object not found yet')
   })
 
+  it('signs number and boolean upload_headers, which a PUT must send as strings', async () => {
+    const em = await emulatorWith()
+    const zip = fixtureZip()
+    const upload = await initUpload(em, zip)
+    expect(upload.upload_headers).toMatchObject({ 'x-emulator-upload-size': zip.length, 'x-emulator-upload-private': true })
+    const onlyStrings = Object.fromEntries(Object.entries(upload.upload_headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+    const dropped = await fetch(upload.upload_url, { method: 'PUT', headers: { 'content-type': 'application/zip', ...onlyStrings }, body: new Uint8Array(zip) })
+    expect(dropped.status).toBe(403)
+    expect(await dropped.text()).toContain('x-emulator-upload-size')
+    const stringified = Object.fromEntries(Object.entries(upload.upload_headers).map(([k, v]) => [k, String(v)]))
+    const ok = await fetch(upload.upload_url, { method: 'PUT', headers: { 'content-type': 'application/zip', ...stringified }, body: new Uint8Array(zip) })
+    expect(ok.status).toBe(200)
+    expect(em.assetFilename(upload.asset_id)).toBe('project.zip')
+  })
+
+  it('answers the first complete after a good PUT with 409 "not found yet" when the race is on', async () => {
+    const em = await emulatorWith({ completeRaceProbability: 1 })
+    const zip = fixtureZip()
+    const upload = await initUpload(em, zip)
+    expect((await putUpload(upload, zip)).status).toBe(200)
+    const first = await api(em, 'POST', `/v3/assets/${upload.asset_id}/complete`, { checksum_sha256: sha256(zip) })
+    expect(first.status).toBe(409)
+    expect(first.json).toEqual({ error: { code: 'upload_not_found', message: 'uploaded object not found yet', param: 'asset_id', doc_url: null } })
+    const second = await api(em, 'POST', `/v3/assets/${upload.asset_id}/complete`, { checksum_sha256: sha256(zip) })
+    expect(second.status).toBe(200)
+    expect(second.json.data.status).toBe('processing')
+
+    // Off by default: the first complete after the PUT succeeds.
+    const calm = await emulatorWith()
+    const other = await initUpload(calm, zip)
+    expect((await putUpload(other, zip)).status).toBe(200)
+    expect((await api(calm, 'POST', `/v3/assets/${other.asset_id}/complete`, { checksum_sha256: sha256(zip) })).status).toBe(200)
+  })
+
+  it('hands out upload URLs that live as long as urlTtlSeconds says', async () => {
+    const em = await emulatorWith({ urlTtlSeconds: 4 })
+    const upload = await initUpload(em, fixtureZip())
+    expect(upload.expires_in_seconds).toBe(4)
+    const expires = Number(new URL(upload.upload_url).searchParams.get('expires'))
+    // Rounded up to the second: never less than the TTL from now, never a second more.
+    expect(expires - Date.now() / 1000).toBeGreaterThanOrEqual(3.9)
+    expect(expires - Date.now() / 1000).toBeLessThanOrEqual(5)
+  })
+
   it('rejects a wrong content type, a short body and a mismatched checksum on complete', async () => {
     const em = await emulatorWith()
     const zip = fixtureZip()
@@ -299,6 +343,12 @@ describe('create validation', () => {
     ['4k with webm', { resolution: '4k', format: 'webm' }, 'resolution'],
     ['a 501-character title', { title: 'x'.repeat(501) }, 'title'],
     ['a plain-http callback_url', { callback_url: 'http://example.com/hook' }, 'callback_url'],
+    ['a plain-http callback_url on a host named like loopback', { callback_url: 'http://localhost.example.com/hook' }, 'callback_url'],
+    ['a plain-http callback_url on a private address', { callback_url: 'http://10.0.0.1/hook' }, 'callback_url'],
+    ['composition ./index.html', { composition: './index.html' }, 'composition'],
+    ['composition /index.html', { composition: '/index.html' }, 'composition'],
+    ['composition with a backslash', { composition: 'compositions\\intro.html' }, 'composition'],
+    ['composition with ..', { composition: 'a/../index.html' }, 'composition'],
     ['variables as an array', { variables: ['a'] }, 'variables']
   ])('rejects %s with 400 invalid_parameter', async (_name, extra, param) => {
     const reply = await api(em, 'POST', '/v3/hyperframes/renders', { project: project(), ...extra })
@@ -348,6 +398,40 @@ describe('create validation', () => {
 
     const notZip = await api(em, 'POST', '/v3/hyperframes/renders', { project: base64Project(Buffer.from('plain text')) })
     expect(notZip.json.error.code).toBe('hyperframes_project_invalid')
+  })
+
+  it('rejects a colour variable that is not a colour, and takes the hex forms CSS knows', async () => {
+    const before = em.stats.rendersCreated
+    for (const color of ['#12345', '#1234567', 'rgb(1, 2', '#ggg']) {
+      const reply = await api(em, 'POST', '/v3/hyperframes/renders', { project: project(), variables: { color } })
+      expect(reply.status).toBe(400)
+      expect(reply.json.error).toMatchObject({ code: 'hyperframes_project_invalid', param: 'project', doc_url: null })
+      expect(reply.json.error.message).toContain("variable 'color'")
+    }
+    expect(em.stats.rendersCreated).toBe(before)
+    for (const color of ['#abc', '#abcd', '#aabbcc', '#aabbccdd', 'rebeccapurple', 'rgb(1 2 3)']) {
+      expect((await api(em, 'POST', '/v3/hyperframes/renders', { project: project(), variables: { color } })).status).toBe(202)
+    }
+  })
+
+  it('refuses a JSON body sent as text/plain on every POST, in the contract error shape', async () => {
+    const before = em.stats.rendersCreated
+    const plain = { ...AUTH, 'content-type': 'text/plain' }
+    const send = (path: string, body: unknown) => fetch(`${em.url}${path}`, { method: 'POST', headers: plain, body: JSON.stringify(body) })
+    const zip = fixtureZip()
+    const replies = [
+      await send('/v3/hyperframes/renders', { project: project() }),
+      await send('/v3/assets/direct-uploads', { filename: 'p.zip', content_type: 'application/zip', size_bytes: zip.length, checksum_sha256: sha256(zip) }),
+      await send(`/v3/assets/${assetId}/complete`, { checksum_sha256: sha256(zip) })
+    ]
+    for (const reply of replies) {
+      expect(reply.status).toBe(400)
+      expect(await reply.json()).toEqual({ error: { code: 'invalid_request', message: "Content-Type must be application/json, got 'text/plain'.", param: null, doc_url: null } })
+    }
+    expect(em.stats.rendersCreated).toBe(before)
+    // A charset parameter is still JSON.
+    const withCharset = await fetch(`${em.url}/v3/hyperframes/renders`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ project: project() }) })
+    expect(withCharset.status).toBe(202)
   })
 
   it('rejects variables the composition does not declare, naming them', async () => {
@@ -471,6 +555,18 @@ describe('faults', () => {
     expect(em.videoBytes(detail.render_id)).toBeUndefined()
   })
 
+  it('runs 10 renders at once by default, as on pay-as-you-go plans', async () => {
+    const em = await emulatorWith({ neverFinish: () => true })
+    const ids: string[] = []
+    for (let i = 0; i < 11; i++) ids.push((await api(em, 'POST', '/v3/hyperframes/renders', { project: base64Project(fixtureZip()) })).json.data.render_id)
+    await waitUntil(() => em.renders().filter((r) => r.status === 'rendering').length === 10)
+    for (let i = 0; i < 5; i++) {
+      const detail = await api(em, 'GET', `/v3/hyperframes/renders/${ids[10]}`)
+      expect(detail.json.data.status).toBe('queued')
+    }
+    expect(em.renders().filter((r) => r.status === 'rendering')).toHaveLength(10)
+  })
+
   it('keeps renders queued while the concurrency slots are taken', async () => {
     const em = await emulatorWith({ maxConcurrentRenders: 1, neverFinish: (body) => body.title === 'stuck' })
     const stuck = await api(em, 'POST', '/v3/hyperframes/renders', { project: base64Project(fixtureZip()), title: 'stuck' })
@@ -498,6 +594,12 @@ describe('list, delete and variables', () => {
     expect(page2.json.data.map((r: any) => r.render_id)).toEqual([ids[0]])
     expect(page2.json).toMatchObject({ has_more: false, next_token: null })
     expect((await api(em, 'GET', '/v3/hyperframes/renders?limit=0')).json.error.param).toBe('limit')
+    // Only digits: what Number() would read as 10 is refused, not guessed at.
+    for (const limit of ['1e1', '%2010', '10.0', '+10', '0x0a', '']) {
+      const reply = await api(em, 'GET', `/v3/hyperframes/renders?limit=${limit}`)
+      expect(reply.status).toBe(400)
+      expect(reply.json.error).toMatchObject({ code: 'invalid_parameter', param: 'limit', doc_url: null })
+    }
 
     const deleted = await api(em, 'DELETE', `/v3/hyperframes/renders/${ids[1]}`)
     expect(deleted.json).toEqual({ data: { render_id: ids[1] } })

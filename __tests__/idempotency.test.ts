@@ -10,6 +10,15 @@ describe('idempotency keys', () => {
     expect(canonicalJson({ a: undefined, b: 2 })).toBe('{"b":2}')
   })
 
+  it('digests object and array variable values deterministically, whatever their key order', () => {
+    const a = { ...request, variables: { theme: { palette: ['#f00', { at: 1, name: 'x' }], dark: true } } }
+    const b = { ...request, variables: { theme: { dark: true, palette: ['#f00', { name: 'x', at: 1 }] } } }
+    expect(renderKey({ sha: SHA, zipSha256: ZIP, request: a })).toBe(renderKey({ sha: SHA, zipSha256: ZIP, request: b }))
+    // Array order is meaning, not notation: it changes the key.
+    const c = { ...request, variables: { theme: { dark: true, palette: [{ name: 'x', at: 1 }, '#f00'] } } }
+    expect(renderKey({ sha: SHA, zipSha256: ZIP, request: c })).not.toBe(renderKey({ sha: SHA, zipSha256: ZIP, request: a }))
+  })
+
   it('carries the commit SHA and only characters the API accepts', () => {
     const key = renderKey({ sha: SHA, zipSha256: ZIP, request })
     expect(key).toContain(SHA)

@@ -162,14 +162,14 @@ exclude:
     expect(inputError(() => expandMatrix({}, 'matrix')).message).toContain('yields no renders')
   })
 
-  it('refuses object, array and null values for a variable', () => {
-    expect(inputError(() => expandMatrix({ v: [{ deep: 1 }] }, 'matrix')).message).toBe(
-      "Input 'matrix': variable 'v' (value 1) is an object; the API takes flat values: string, number or boolean"
-    )
-    expect(inputError(() => expandMatrix({ a: [1], include: [{ v: [1] }] }, 'matrix')).message).toContain(
-      "variable 'v' in include entry 1 is an array"
-    )
-    expect(inputError(() => expandMatrix({ v: [null] }, 'matrix')).message).toContain("variable 'v' (value 1) is null")
+  it('takes object, array and null values, as the API schema allows any JSON', () => {
+    expect(expandMatrix({ v: [{ deep: 1 }, [1, 2], null] }, 'matrix')).toEqual([{ v: { deep: 1 } }, { v: [1, 2] }, { v: null }])
+    expect(expandMatrix({ a: [1], include: [{ v: [1] }] }, 'matrix')).toEqual([{ a: 1, v: [1] }])
+  })
+
+  it('matches include and exclude objects by content, whatever their key order', () => {
+    const matrix = { style: [{ bg: 'red', size: 2 }, { bg: 'blue', size: 2 }], exclude: [{ style: { size: 2, bg: 'blue' } }], include: [{ style: { size: 2, bg: 'red' }, tag: 'warm' }] }
+    expect(expandMatrix(matrix, 'matrix')).toEqual([{ style: { bg: 'red', size: 2 }, tag: 'warm' }])
   })
 
   it('caps the number of renders like GitHub', () => {
@@ -199,13 +199,14 @@ describe('expandMatrix: other shapes', () => {
     expect(error.message).toBe("Input 'matrix': entry 3 is a string; expected an object of variables")
   })
 
-  it('names the variable and entry holding a nested value', () => {
-    const error = inputError(() => expandMatrix([{ a: 1 }, { x: { y: 1 } }], 'matrix'))
-    expect(error.message).toBe(
-      "Input 'matrix': variable 'x' in entry 2 is an object; the API takes flat values: string, number or boolean"
+  it('names the variable, entry and place of a value JSON cannot carry', () => {
+    expect(expandMatrix([{ a: 1 }, { x: { y: [1, { z: 'deep' }] } }], 'matrix')).toEqual([{ a: 1 }, { x: { y: [1, { z: 'deep' }] } }])
+    expect(inputError(() => expandMatrix([{ x: Number.NaN }], 'matrix')).message).toBe(
+      "Input 'matrix': variable 'x' in entry 1 holds a non-finite number (NaN); the API takes JSON values"
     )
-    expect(inputError(() => expandMatrix([{ x: null }], 'matrix')).message).toContain("variable 'x' in entry 1 is null")
-    expect(inputError(() => expandMatrix([{ x: Number.NaN }], 'matrix')).message).toContain('non-finite number')
+    expect(inputError(() => expandMatrix([{ a: 1 }, { x: { y: [1, Infinity] } }], 'matrix')).message).toBe(
+      "Input 'matrix': variable 'x' in entry 2 holds a non-finite number (Infinity) at .y[1]; the API takes JSON values"
+    )
   })
 
   it('refuses an empty list and a scalar', () => {
@@ -224,12 +225,17 @@ describe('parseVariablesObject and mergeVariables', () => {
     })
   })
 
-  it('refuses a non-object and nested values, naming the input', () => {
+  it('refuses a non-object, naming the input, and takes nested values', () => {
     const list = inputError(() => parseVariablesObject(['a'], 'variables'))
     expect(list.input).toBe('variables')
     expect(list.message).toContain('is an array; expected an object of variables')
-    expect(inputError(() => parseVariablesObject({ colors: ['red'] }, 'variables')).message).toBe(
-      "Input 'variables': variable 'colors' is an array; the API takes flat values: string, number or boolean"
+    expect(parseVariablesObject(parseStructured('colors: [red, blue]\nlayout: {cols: 2}', 'variables'), 'variables')).toEqual({
+      colors: ['red', 'blue'],
+      layout: { cols: 2 }
+    })
+    // YAML can write what JSON cannot carry.
+    expect(inputError(() => parseVariablesObject(parseStructured('scale: {x: .inf}\n', 'variables'), 'variables')).message).toBe(
+      "Input 'variables': variable 'scale' holds a non-finite number (Infinity) at .x; the API takes JSON values"
     )
   })
 

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { SHA_A, emulatorInputs, makeWorkspace, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 
 // The sticky PR comment end to end: dist/index.js as a child process, the emulator for HeyGen and
@@ -41,7 +42,7 @@ describe('sticky PR comment', () => {
   let workspace: string
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+    emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
     github = await startGitHubServer()
     workspace = makeWorkspace()
   })
@@ -210,7 +211,7 @@ describe('fork pull requests without the secret', () => {
   let workspace: string
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'] })
+    emulator = await startTestEmulator()
     github = await startGitHubServer()
     workspace = makeWorkspace()
   })

@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createHyperframesEngine, startEmulator, type Emulator } from '../emulator/index.js'
+import { createHyperframesEngine, type Emulator } from '../emulator/index.js'
 import { ensureHyperframesCli, HYPERFRAMES_VERSION, type InstalledCli } from '../src/render/hyperframes-cli.js'
 import { LocalRenderer } from '../src/render/local-renderer.js'
 import { probeVideo } from '../src/render/media-probe.js'
 import { emulatorInputs, makeWorkspace, runAction } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 import { DEV_CACHE_ROOT, TEST_TOOL_CACHE, closeTo, describeIfSupported, frameColour, realRenderSupport } from './support/real-render.js'
 
 // Real videos: the open-source HyperFrames renderer (Chrome + ffmpeg) through the action's
@@ -172,7 +173,8 @@ describeIfSupported('the emulator with the real engine', support.skipReason, () 
   let workspace: string
   beforeAll(async () => {
     const renderer = await LocalRenderer.open({ cacheRoot: DEV_CACHE_ROOT, log: () => undefined })
-    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 0, queueMs: 10, engine: createHyperframesEngine(renderer) })
+    // Links live long here: the test opens the thumbnail link from `results` after probing the video.
+    emulator = await startTestEmulator({ renderMs: 0, queueMs: 10, urlTtlSeconds: 300, engine: createHyperframesEngine(renderer) })
     workspace = makeWorkspace('tiny')
   }, RENDER_TIMEOUT)
   afterAll(async () => {
@@ -228,7 +230,9 @@ describeIfSupported("HeyGen's hyperframes CLI against the emulator", support.ski
   let env: Record<string, string>
   beforeAll(async () => {
     if (!cli) cli = await ensureHyperframesCli({ cacheRoot: DEV_CACHE_ROOT, log: (line) => console.log(line) })
-    emulator = await startEmulator({ apiKeys: [KEY], renderMs: 50, queueMs: 10 })
+    // Upload URLs live long here: the replay below hands the first run's upload URL out again,
+    // and HeyGen's CLI PUTs to it as given.
+    emulator = await startTestEmulator({ apiKeys: [KEY], renderMs: 50, queueMs: 10, urlTtlSeconds: 300 })
     project = path.join(makeWorkspace('tiny'), 'project')
     const home = mkdtempSync(path.join(os.tmpdir(), 'hf-cli-home-'))
     // The variable names come from the CLI's own source: HEYGEN_API_URL overrides the base URL,

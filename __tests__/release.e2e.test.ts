@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { SHA_A, emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 
 // Release videos end to end: every finished video becomes an asset of the GitHub Release, once,
@@ -30,7 +31,7 @@ describe('release assets', () => {
   let workspace: string
 
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+    emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
     github = await startGitHubServer()
     workspace = makeWorkspace()
   })

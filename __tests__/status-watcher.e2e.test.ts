@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { startEmulator, type Emulator, type OtherClients } from '../emulator/index.js'
+import type { Emulator, OtherClients } from '../emulator/index.js'
 import { emulatorInputs, makeWorkspace, runAction } from './support/action-runner.js'
-import { withEmulator } from './support/with-emulator.js'
+import { startTestEmulator, withEmulator } from './support/with-emulator.js'
 
 // Many renders in flight are watched by one loop: a tick lists them all in one call instead of one
 // GET each, and a render is fetched on its own only once it completed (for its fresh video URL).
@@ -15,7 +15,7 @@ describe('the status watcher with 30 renders in flight', () => {
   let emulator: Emulator
   let workspace: string
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 2500, renderJitterMs: 1000, queueMs: 10, maxConcurrentRenders: N, seed: 7 })
+    emulator = await startTestEmulator({ renderMs: 2500, renderJitterMs: 1000, queueMs: 10, maxConcurrentRenders: N, seed: 7 })
     workspace = makeWorkspace()
   })
   afterAll(async () => {

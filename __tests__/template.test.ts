@@ -14,6 +14,11 @@ describe('renderTemplate', () => {
     expect(out).toBe(`3-0123456-Intro-1.5-false|${SHA}`)
   })
 
+  it('writes object, array and null values as their JSON', () => {
+    const vars = { theme: { dark: true }, tags: ['a', 'b'], none: null }
+    expect(renderTemplate('{theme}|{tags}|{none}', ctx(1, vars), 'name')).toBe('{"dark":true}|["a","b"]|null')
+  })
+
   it('turns {{ and }} into literal braces', () => {
     expect(renderTemplate('{{index}} is {index}, }}{{', ctx(2), 'name')).toBe('{index} is 2, }{')
   })

@@ -34,7 +34,7 @@ if (values.help) {
   --jitter-ms <ms>       +/- jitter on render time (default 0)
   --url-ttl <s>          presigned URL lifetime (default 300)
   --latency-ms <ms>      added to every API response (default 0)
-  --max-concurrent <n>   account render concurrency (default 20)
+  --max-concurrent <n>   account render concurrency (default 10, as on pay-as-you-go plans)
   --fail-title <regex>   renders whose title matches end 'failed'
   --seed <n>             PRNG seed for jitter and probabilistic faults
   --engine <name>        auto (default): the real HyperFrames renderer when Chrome, ffmpeg and

@@ -15,10 +15,15 @@ export interface EmulatorOptions {
   renderJitterMs?: number
   /** Time spent 'queued' before a render may take a slot; default 50. */
   queueMs?: number
-  /** Account concurrency: renders beyond this stay 'queued' until a slot frees; default 20. */
+  /** Account concurrency: renders beyond this stay 'queued' until a slot frees; default 10, as on pay-as-you-go plans. */
   maxConcurrentRenders?: number
   /** Lifetime of presigned upload/video/thumbnail URLs; default 300. 0 issues already-expired URLs. */
   urlTtlSeconds?: number
+  /**
+   * 0..1 (seeded): how often the first complete after a good PUT answers 409 "uploaded object not
+   * found yet", as storage that has not caught up does. Default 0.
+   */
+  completeRaceProbability?: number
   /** Added to every /v3 API response; default 0. */
   latencyMs?: number
   faults?: FaultRule[]
@@ -58,6 +63,7 @@ export interface ResolvedOptions {
   queueMs: number
   maxConcurrentRenders: number
   urlTtlSeconds: number
+  completeRaceProbability: number
   latencyMs: number
   failRender: (req: CreateRenderBody) => string | undefined
   neverFinish: (req: CreateRenderBody) => boolean
@@ -73,8 +79,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     renderMs: nonNegative(options.renderMs, 300, 'renderMs'),
     renderJitterMs: nonNegative(options.renderJitterMs, 0, 'renderJitterMs'),
     queueMs: nonNegative(options.queueMs, 50, 'queueMs'),
-    maxConcurrentRenders: Math.max(1, Math.floor(options.maxConcurrentRenders ?? 20)),
+    maxConcurrentRenders: Math.max(1, Math.floor(options.maxConcurrentRenders ?? 10)),
     urlTtlSeconds: nonNegative(options.urlTtlSeconds, 300, 'urlTtlSeconds'),
+    completeRaceProbability: probability(options.completeRaceProbability, 'completeRaceProbability'),
     latencyMs: nonNegative(options.latencyMs, 0, 'latencyMs'),
     failRender: options.failRender ?? (() => undefined),
     neverFinish: options.neverFinish ?? (() => false),
@@ -86,5 +93,11 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`EmulatorOptions.${name} must be a non-negative number, got ${value}`)
+  return value
+}
+
+function probability(value: number | undefined, name: string): number {
+  if (value === undefined) return 0
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`EmulatorOptions.${name} must be from 0 to 1, got ${value}`)
   return value
 }

@@ -17,7 +17,9 @@ export class Presigner {
 
   /** A TTL of 0 yields URLs that are already expired — handy for testing the client's refresh path. */
   sign(method: string, path: string): { url: string; expiresAt: number } {
-    const expiresAt = Math.floor(Date.now() / 1000) + this.ttlSeconds
+    // Rounded up so a short lifetime is never cut by up to a second; 0 stays already expired.
+    const now = Date.now() / 1000
+    const expiresAt = (this.ttlSeconds === 0 ? Math.floor(now) : Math.ceil(now)) + this.ttlSeconds
     const sig = this.mac(method, path, expiresAt)
     return { url: `${this.baseUrl}${path}?expires=${expiresAt}&sig=${sig}`, expiresAt }
   }

@@ -65,8 +65,10 @@ function typeProblem(variable: DeclaredVariable, value: unknown): string | undef
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `expected a number, got ${JSON.stringify(value)}`
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `expected a boolean, got ${JSON.stringify(value)}`
-    case 'string':
     case 'color':
+      if (typeof value !== 'string') return `expected a colour string, got ${JSON.stringify(value)}`
+      return looksLikeColour(value) ? undefined : `${JSON.stringify(value)} is not a colour (expected #rgb, #rgba, #rrggbb, #rrggbbaa, a colour function or a colour name)`
+    case 'string':
     case 'font':
     case 'image':
       return typeof value === 'string' ? undefined : `expected a string, got ${JSON.stringify(value)}`
@@ -78,6 +80,16 @@ function typeProblem(variable: DeclaredVariable, value: unknown): string | undef
     default:
       return undefined
   }
+}
+
+/**
+ * Our reading of a colour the service accepts: hex of 3, 4, 6 or 8 digits, a CSS colour function
+ * or a bare keyword. A hex typo such as '#12345' would paint nothing, so it is refused.
+ */
+function looksLikeColour(value: string): boolean {
+  const v = value.trim()
+  if (v.startsWith('#')) return /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v)
+  return /^[a-z]+$/i.test(v) || /^(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\([^()]*\)$/i.test(v)
 }
 
 /** Options may be plain values or {value, label} objects; anything else disables the check. */

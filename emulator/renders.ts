@@ -10,7 +10,7 @@ import { RenderQueue } from './render-queue.js'
 import type { EmulatorStats } from './stats.js'
 import type { Timers } from './timers.js'
 import type { Uploads } from './uploads.js'
-import type { AspectRatio, CreateRenderBody, OutputFormat } from './validate.js'
+import { parseListLimit, type AspectRatio, type CreateRenderBody, type OutputFormat } from './validate.js'
 import type { Webhooks } from './webhooks.js'
 
 export type RenderStatus = 'queued' | 'rendering' | 'completed' | 'failed'
@@ -151,10 +151,7 @@ export class Renders {
   }
 
   list(query: URLSearchParams): ApiResult {
-    const limit = query.has('limit') ? Number(query.get('limit')) : 10
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw new ApiError(400, 'invalid_parameter', `limit must be an integer from 1 to 100, got '${query.get('limit')}'.`, 'limit')
-    }
+    const limit = parseListLimit(query.get('limit'))
     const token = query.get('token')
     const before = token === null || token === '' ? Number.POSITIVE_INFINITY : decodeToken(token)
     const newestFirst = [...this.records.values()].filter((r) => !r.deleted && r.seq < before).sort((a, b) => b.seq - a.seq)

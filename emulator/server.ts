@@ -24,7 +24,7 @@ import { isStorageRoute, matchRoute, type RouteMatch, type RouteName } from './r
 import { createStats, resetStats, type EmulatorStats, type RequestRecord } from './stats.js'
 import { Timers } from './timers.js'
 import { Uploads } from './uploads.js'
-import { parseJsonBody, validateCompleteBody, validateCreateBody, validateDirectUploadBody } from './validate.js'
+import { parseJsonBody, requireJsonContentType, validateCompleteBody, validateCreateBody, validateDirectUploadBody } from './validate.js'
 import { Webhooks } from './webhooks.js'
 
 export interface Emulator {
@@ -41,6 +41,8 @@ export interface Emulator {
   videoBytes(renderId: string): Buffer | undefined
   /** The bytes uploaded for an asset, once its PUT arrived: what a test inspects to see what was packed. */
   assetBytes(assetId: string): Buffer | undefined
+  /** The filename an asset's upload was created with. */
+  assetFilename(assetId: string): string | undefined
   setFaults(faults: FaultRule[]): void
   /** Clears stats only; renders, assets and idempotency records stay. */
   resetStats(): void
@@ -101,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timers = new Timers()
   const webhooks = new Webhooks(resolved.log)
   const presigner = new Presigner(storage.url, resolved.urlTtlSeconds)
-  const uploads = new Uploads(stats, presigner, storage.url)
+  const uploads = new Uploads(stats, presigner, storage.url, { probability: resolved.completeRaceProbability, random })
   const engine = options.engine ?? createFastEngine({ log: resolved.log })
   const shutdown = new AbortController()
   const renders = new Renders({ options: resolved, stats, uploads, presigner, timers, engine, random, webhooks, signal: shutdown.signal })
@@ -117,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     renders: () => renders.snapshot(),
     videoBytes: (id) => renders.videoBytes(id),
     assetBytes: (id) => uploads.bytesOf(id),
+    assetFilename: (id) => uploads.filenameOf(id),
     setFaults: (rules) => faults.set(rules),
     resetStats: () => resetStats(stats),
     close: () => {
@@ -217,7 +220,10 @@ async function handleApi(app: App, req: IncomingMessage, res: ServerResponse, ro
 }
 
 async function runHandler(app: App, req: IncomingMessage, route: RouteName, id: string | undefined, url: URL, key: string | undefined): Promise<ApiResult> {
-  const json = async (): Promise<Record<string, unknown>> => parseJsonBody(await readBody(req, MAX_JSON_BYTES))
+  const json = async (): Promise<Record<string, unknown>> => {
+    requireJsonContentType(header(req, 'content-type'))
+    return parseJsonBody(await readBody(req, MAX_JSON_BYTES))
+  }
   switch (route) {
     case 'POST /v3/assets/direct-uploads':
       return app.uploads.createDirectUpload(validateDirectUploadBody(await json()))

@@ -8,12 +8,21 @@ import { MAX_UPLOAD_BYTES, type DirectUploadBody } from './validate.js'
 
 /** The one header (besides Content-Type) a presigned PUT must carry, echoing the declared checksum. */
 export const UPLOAD_CHECKSUM_HEADER = 'x-emulator-upload-sha256'
+/**
+ * Signed headers whose values upload_headers gives as a number and a boolean: a client must send
+ * them as their string forms ("1234", "true"), and a client that drops them breaks the signature.
+ */
+export const UPLOAD_SIZE_HEADER = 'x-emulator-upload-size'
+export const UPLOAD_PRIVATE_HEADER = 'x-emulator-upload-private'
+const SIGNED_HEADERS = new Set([UPLOAD_CHECKSUM_HEADER, UPLOAD_SIZE_HEADER, UPLOAD_PRIVATE_HEADER])
 
 interface Asset {
   id: string
   declared: DirectUploadBody
   bytes?: Buffer
   completed: boolean
+  /** The PUT landed but storage has not "caught up": the next complete answers 409 once. */
+  lagging: boolean
 }
 
 /**
@@ -27,12 +36,13 @@ export class Uploads {
   constructor(
     private readonly stats: EmulatorStats,
     private readonly presigner: Presigner,
-    private readonly baseUrl: string
+    private readonly baseUrl: string,
+    private readonly race: { probability: number; random: () => number } = { probability: 0, random: Math.random }
   ) {}
 
   createDirectUpload(body: DirectUploadBody): ApiResult {
     const id = randomBytes(16).toString('hex')
-    this.assets.set(id, { id, declared: body, completed: false })
+    this.assets.set(id, { id, declared: body, completed: false, lagging: false })
     this.stats.assetsCreated += 1
     return {
       status: 200,
@@ -40,7 +50,7 @@ export class Uploads {
         data: {
           asset_id: id,
           upload_url: this.presigner.sign('PUT', uploadPath(id)).url,
-          upload_headers: { [UPLOAD_CHECKSUM_HEADER]: body.checksum_sha256 },
+          upload_headers: { [UPLOAD_CHECKSUM_HEADER]: body.checksum_sha256, [UPLOAD_SIZE_HEADER]: body.size_bytes, [UPLOAD_PRIVATE_HEADER]: true },
           expires_in_seconds: this.presigner.ttl,
           max_bytes: MAX_UPLOAD_BYTES,
           status: 'pending_upload'
@@ -86,6 +96,8 @@ export class Uploads {
       return sendStorageError(res, 400, 'BadDigest', 'The SHA-256 of the body does not match the declared checksum.')
     }
     asset.bytes = bytes
+    // Drawn only when the race is on, so a seeded run without it draws as it always did.
+    if (this.race.probability > 0 && this.race.random() < this.race.probability) asset.lagging = true
     res.writeHead(200, { etag: `"${createHash('md5').update(bytes).digest('hex')}"`, 'content-length': '0' })
     res.end()
   }
@@ -94,7 +106,11 @@ export class Uploads {
   complete(assetId: string, checksum: string): ApiResult {
     const asset = this.assets.get(assetId)
     if (!asset) throw new ApiError(404, 'asset_not_found', `Asset '${assetId}' not found.`, 'asset_id')
-    if (!asset.bytes) throw new ApiError(409, 'upload_not_found', 'uploaded object not found yet', 'asset_id')
+    if (!asset.bytes) throw notFoundYet()
+    if (asset.lagging) {
+      asset.lagging = false
+      throw notFoundYet()
+    }
     if (checksum !== asset.declared.checksum_sha256) {
       throw new ApiError(400, 'checksum_mismatch', 'checksum_sha256 does not match the checksum declared when the upload was created.', 'checksum_sha256')
     }
@@ -117,6 +133,11 @@ export class Uploads {
     return this.assets.get(assetId)?.bytes
   }
 
+  /** The filename the upload was created with. */
+  filenameOf(assetId: string): string | undefined {
+    return this.assets.get(assetId)?.declared.filename
+  }
+
   /** The zip behind an asset_id, or why it cannot be rendered yet. */
   zipFor(assetId: string): Buffer {
     const asset = this.assets.get(assetId)
@@ -126,6 +147,11 @@ export class Uploads {
     }
     return asset.bytes
   }
+}
+
+/** The contract's answer while storage has not caught up with a PUT (or before any PUT). */
+function notFoundYet(): ApiError {
+  return new ApiError(409, 'upload_not_found', 'uploaded object not found yet', 'asset_id')
 }
 
 function uploadPath(assetId: string): string {
@@ -138,10 +164,14 @@ function headerProblem(req: IncomingMessage, asset: Asset): string | undefined {
   if (contentType !== asset.declared.content_type) {
     return `Content-Type must be '${asset.declared.content_type}' (as declared), got '${contentType ?? ''}'.`
   }
-  const checksum = header(req, UPLOAD_CHECKSUM_HEADER)
-  if (checksum !== asset.declared.checksum_sha256) {
-    return `header ${UPLOAD_CHECKSUM_HEADER} must be exactly the value from upload_headers.`
+  const signed: Record<string, string> = {
+    [UPLOAD_CHECKSUM_HEADER]: asset.declared.checksum_sha256,
+    [UPLOAD_SIZE_HEADER]: String(asset.declared.size_bytes),
+    [UPLOAD_PRIVATE_HEADER]: 'true'
   }
-  const extra = Object.keys(req.headers).filter((name) => name.startsWith('x-') && name !== UPLOAD_CHECKSUM_HEADER)
+  for (const [name, value] of Object.entries(signed)) {
+    if (header(req, name) !== value) return `header ${name} must be exactly the value from upload_headers ('${value}'), got '${header(req, name) ?? ''}'.`
+  }
+  const extra = Object.keys(req.headers).filter((name) => name.startsWith('x-') && !SIGNED_HEADERS.has(name))
   return extra.length > 0 ? `unsigned headers present: ${extra.join(', ')}.` : undefined
 }

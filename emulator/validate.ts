@@ -47,6 +47,14 @@ const CREATE_FIELDS = [
 
 const bad = (param: string, message: string): ApiError => new ApiError(400, 'invalid_parameter', message, param)
 
+/** The API reads a body as JSON only when it says so, as HeyGen's does: text/plain is refused. */
+export function requireJsonContentType(contentType: string | undefined): void {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  if (mediaType !== 'application/json') {
+    throw new ApiError(400, 'invalid_request', `Content-Type must be application/json, got '${contentType ?? ''}'.`)
+  }
+}
+
 export function parseJsonBody(raw: Buffer): Record<string, unknown> {
   let parsed: unknown
   try {
@@ -77,7 +85,10 @@ export function validateCreateBody(body: Record<string, unknown>): CreateRenderB
   if (result.resolution === '4k' && (result.format ?? 'mp4') !== 'mp4') {
     throw bad('resolution', `resolution '4k' is only available with format 'mp4' (got format '${result.format}').`)
   }
-  if ('composition' in body) result.composition = optionalString(body.composition, 'composition', 512)
+  if ('composition' in body) {
+    result.composition = optionalString(body.composition, 'composition', 512)
+    if (result.composition !== null) checkComposition(result.composition)
+  }
   if ('title' in body) result.title = optionalString(body.title, 'title', 500)
   if ('callback_id' in body) result.callback_id = optionalString(body.callback_id, 'callback_id', 256)
   if ('callback_url' in body) {
@@ -171,6 +182,25 @@ function checksum(value: unknown): string {
     throw bad('checksum_sha256', `checksum_sha256 must be a hex SHA-256 (64 characters), got ${JSON.stringify(value)}.`)
   }
   return value.toLowerCase()
+}
+
+/**
+ * A plain relative path from the project root, as the zip names its entries: 'index.html' or
+ * 'compositions/intro.html'. './index.html', '/index.html', '..' and backslashes name no entry.
+ */
+function checkComposition(composition: string): void {
+  const segments = composition.split('/')
+  if (composition.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw bad('composition', `composition must be a path relative to the project root such as 'index.html' or 'compositions/intro.html' (no './', '..', leading '/' or backslashes), got '${composition}'.`)
+  }
+}
+
+/** A list `limit`: digits only, 1 to 100. '1e1', ' 10' and '10.0' are refused, not read as 10. */
+export function parseListLimit(raw: string | null): number {
+  if (raw === null) return 10
+  const limit = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(limit >= 1 && limit <= 100)) throw bad('limit', `limit must be an integer from 1 to 100, got '${raw}'.`)
+  return limit
 }
 
 /** HTTPS only, like the real service; plain http is allowed to loopback so tests can listen. */

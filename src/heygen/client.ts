@@ -68,7 +68,7 @@ export class HeygenClient {
   }
 
   async call(method: Method, route: string, opts: CallOptions): Promise<CallResult> {
-    const url = new URL(route, this.options.apiUrl)
+    const url = routeUrl(this.options.apiUrl, route)
     if (url.origin !== this.options.apiUrl.origin) throw new Error(`refusing to send the API key to ${url.origin}`)
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
     const headers: Record<string, string> = {
@@ -123,6 +123,17 @@ export class HeygenClient {
     if (this.options.signal?.aborted) await this.dispatcher.destroy()
     else await this.dispatcher.close()
   }
+}
+
+/**
+ * api-url is a base, as HeyGen's CLI reads HEYGEN_API_URL: a gateway's path prefix stays in front
+ * of the route (https://gateway.example.com/heygen + /v3/x → /heygen/v3/x), where
+ * `new URL('/v3/x', base)` would drop it.
+ */
+export function routeUrl(apiUrl: URL, route: string): URL {
+  const base = new URL(apiUrl.href)
+  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  return new URL(route.replace(/^\/+/, ''), base)
 }
 
 function describeOutcome(outcome: Outcome): string {

@@ -1,3 +1,4 @@
+import type { Variables } from '../inputs/matrix.js'
 import { ApiError } from './api-error.js'
 import type { HeygenClient } from './client.js'
 import { unexpected } from './client.js'
@@ -12,15 +13,25 @@ export interface CreateRenderBody {
   resolution: string
   aspect_ratio: string
   composition?: string
-  variables?: Record<string, string | number | boolean>
+  /** Any JSON per id, as the contract's schema allows (additionalProperties: true). */
+  variables?: Variables
   title?: string
   callback_id?: string
   callback_url?: string
 }
 
 export const RENDER_STATUSES = ['queued', 'rendering', 'completed', 'failed'] as const
-export type RenderStatus = (typeof RENDER_STATUSES)[number]
-export const TERMINAL_STATUSES: ReadonlySet<RenderStatus> = new Set(['completed', 'failed'])
+export type KnownRenderStatus = (typeof RENDER_STATUSES)[number]
+/**
+ * A status outside the documented four (say 'processing') is kept as its text: it is not
+ * terminal, so the render is waited on until timeout-minutes, as HeyGen's CLI does.
+ */
+export type RenderStatus = KnownRenderStatus | (string & {})
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set<KnownRenderStatus>(['completed', 'failed'])
+
+export function isKnownStatus(status: string): status is KnownRenderStatus {
+  return (RENDER_STATUSES as readonly string[]).includes(status)
+}
 
 export interface RenderDetail {
   renderId: string
@@ -82,12 +93,12 @@ export async function listRenders(client: HeygenClient, page: { limit: number; t
 
 export function parseRenderDetail(data: Record<string, unknown>, operation: string, status: number): RenderDetail {
   const renderStatus = data.status
-  if (typeof renderStatus !== 'string' || !(RENDER_STATUSES as readonly string[]).includes(renderStatus)) {
-    throw unexpected(operation, status, `unknown render status ${JSON.stringify(renderStatus)}`)
+  if (typeof renderStatus !== 'string' || renderStatus.trim() === '') {
+    throw unexpected(operation, status, `render status ${JSON.stringify(renderStatus)} is not a status`)
   }
   return {
     renderId: requireString(data, 'render_id', operation, status),
-    status: renderStatus as RenderStatus,
+    status: renderStatus,
     videoUrl: optionalString(data, 'video_url'),
     thumbnailUrl: optionalString(data, 'thumbnail_url'),
     duration: optionalNumber(data, 'duration'),

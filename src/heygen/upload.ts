@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { UserError } from '../user-error.js'
 import { ApiError } from './api-error.js'
 import type { HeygenClient } from './client.js'
@@ -12,6 +13,15 @@ export interface ZipToUpload {
   size: number
 }
 
+/**
+ * `<project folder>.zip`, the name HeyGen's CLI uploads under, so the asset is recognisable in
+ * HeyGen's asset library.
+ */
+export function uploadFilename(projectDir: string): string {
+  const folder = path.basename(path.resolve(projectDir)) || 'project'
+  return `${folder.slice(0, 251)}.zip`
+}
+
 const CONTENT_TYPE = 'application/zip'
 const UPLOAD_TRIES = 3
 const COMPLETE_TRIES = 8
@@ -21,7 +31,7 @@ const PUT_TRIES = 5
  * The direct-to-storage flow: create → PUT the bytes → complete. The create carries an
  * idempotency key, because without one a blind retry creates (and bills) a second asset.
  */
-export async function uploadZip(client: HeygenClient, zip: ZipToUpload, key: string, log: (line: string) => void): Promise<string> {
+export async function uploadZip(client: HeygenClient, zip: ZipToUpload, key: string, log: (line: string) => void, filename = 'project.zip'): Promise<string> {
   let lastProblem = ''
   for (let round = 0; round < UPLOAD_TRIES; round++) {
     // A fresh key per round: the old one would replay the same expired upload URL.
@@ -30,12 +40,12 @@ export async function uploadZip(client: HeygenClient, zip: ZipToUpload, key: str
       operation: 'Create direct upload',
       kind: 'upload-create',
       idempotencyKey: roundKey,
-      body: { filename: 'project.zip', content_type: CONTENT_TYPE, size_bytes: zip.size, checksum_sha256: zip.sha256 }
+      body: { filename, content_type: CONTENT_TYPE, size_bytes: zip.size, checksum_sha256: zip.sha256 }
     })
     const data = dataObject(created.json, 'Create direct upload', created.status)
     const assetId = requireString(data, 'asset_id', 'Create direct upload', created.status)
     const uploadUrl = requireString(data, 'upload_url', 'Create direct upload', created.status)
-    const uploadHeaders = stringRecord(data.upload_headers)
+    const uploadHeaders = uploadHeaderValues(data.upload_headers)
 
     try {
       await putWithRetry(client, uploadUrl, { 'content-type': CONTENT_TYPE, ...uploadHeaders }, zip)
@@ -86,7 +96,15 @@ async function tryComplete(client: HeygenClient, assetId: string, zip: ZipToUplo
   return false
 }
 
-function stringRecord(value: unknown): Record<string, string> {
-  if (!value || typeof value !== 'object') return {}
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'))
+/**
+ * upload_headers as strings: numbers and booleans are sent as their text ("1234", "true"), as
+ * HeyGen's CLI sends them; dropping them would break the presigned signature.
+ */
+export function uploadHeaderValues(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {}
+  const out: Record<string, string> = {}
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[name] = String(v)
+  }
+  return out
 }

@@ -1,8 +1,12 @@
 import { InputError } from './input-error.js'
 import { isPlainObject, kindOf } from './value-kind.js'
 
-/** The render API takes a flat map of variable id → value; nothing nested. */
-export type VariableValue = string | number | boolean
+/**
+ * The render API takes a map of variable id → any JSON value (its schema says
+ * additionalProperties: true). Declared variables are all scalar and are checked against their
+ * type; objects and arrays go through where nothing declares the id otherwise.
+ */
+export type VariableValue = string | number | boolean | null | VariableValue[] | { [key: string]: VariableValue }
 export type Variables = Record<string, VariableValue>
 
 /** GitHub refuses a matrix of more than 256 jobs; renders cost money, so the same cap applies. */
@@ -77,12 +81,31 @@ function checkKey(key: string, input: string, where: string): string {
 }
 
 function checkValue(value: unknown, key: string, input: string, where: string): VariableValue {
-  if (typeof value === 'string' || typeof value === 'boolean') return value
-  if (typeof value === 'number' && Number.isFinite(value)) return value
-  throw new InputError(
-    input,
-    `variable '${key}'${suffix(where)} is ${kindOf(value)}; the API takes flat values: string, number or boolean`
-  )
+  const problem = notJson(value)
+  if (problem === undefined) return value as VariableValue
+  throw new InputError(input, `variable '${key}'${suffix(where)} ${problem}; the API takes JSON values`)
+}
+
+/** Why a parsed value cannot travel as JSON (YAML's .inf, .nan, dates), or undefined when it can. */
+function notJson(value: unknown, at = ''): string | undefined {
+  const here = at === '' ? '' : ` at ${at}`
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `holds ${kindOf(value)}${here}`
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = notJson(value[i], `${at}[${i}]`)
+      if (problem) return problem
+    }
+    return undefined
+  }
+  if (isPlainObject(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      const problem = notJson(v, `${at}.${k}`)
+      if (problem) return problem
+    }
+    return undefined
+  }
+  return `holds ${value instanceof Date ? 'a date' : kindOf(value)}${here}`
 }
 
 function suffix(where: string): string {
@@ -216,6 +239,8 @@ function matches(combination: Variables, filter: Variables): boolean {
  * copied from a workflow behaving the same here.
  */
 function looselyEqual(a: VariableValue, b: VariableValue): boolean {
+  // Objects and arrays match by content (key order aside); null only matches null.
+  if (a === null || b === null || typeof a === 'object' || typeof b === 'object') return sameJson(a, b)
   if (typeof a === 'string' && typeof b === 'string') {
     return a.toUpperCase() === b.toUpperCase()
   }
@@ -225,7 +250,16 @@ function looselyEqual(a: VariableValue, b: VariableValue): boolean {
   return !Number.isNaN(x) && x === y
 }
 
-function toNumber(value: VariableValue): number {
+function sameJson(a: VariableValue, b: VariableValue): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i] as VariableValue))
+  }
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k] as VariableValue, b[k] as VariableValue))
+}
+
+function toNumber(value: string | number | boolean): number {
   if (typeof value === 'number') return value
   if (typeof value === 'boolean') return value ? 1 : 0
   const trimmed = value.trim()

@@ -144,7 +144,8 @@ function readCallbackUrl(): string | undefined {
     throw new InputError('callback-url', `'${raw}' is not a URL; expected an https:// webhook URL.`)
   }
   if (url.protocol !== 'https:') throw new InputError('callback-url', `must be https (HeyGen only calls https webhooks); got ${url.protocol}//.`)
-  return url.toString()
+  // Sent exactly as written: URL.toString() would add a trailing '/' the user did not write.
+  return raw
 }
 
 /** Reads and validates every input. Throws InputError before any network call. An empty api-key is left to missingKeyDecision. */

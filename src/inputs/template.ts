@@ -65,7 +65,8 @@ function placeholder(name: string, ctx: TemplateContext, input: string): string 
       return ctx.sha
   }
   const value = Object.hasOwn(ctx.variables, name) ? ctx.variables[name] : undefined
-  if (value !== undefined) return String(value)
+  // Objects and arrays read as their JSON, not as '[object Object]'.
+  if (value !== undefined) return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)
   const available = [...BUILT_INS, ...Object.keys(ctx.variables).filter((k) => !isBuiltIn(k))]
   throw new InputError(
     input,

@@ -1,4 +1,5 @@
 import type { Variables, VariableValue } from '../inputs/matrix.js'
+import { kindOf } from '../inputs/value-kind.js'
 import { UserError } from '../user-error.js'
 import type { CompositionInfo, DeclaredVariable } from './composition.js'
 import { isCssColor } from './css-color.js'
@@ -141,7 +142,7 @@ export function isLoadableMediaUrl(url: string): boolean {
 }
 
 function kind(value: VariableValue): string {
-  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : 'a boolean'
+  return kindOf(value)
 }
 
 function editDistance(a: string, b: string): number {

@@ -79,7 +79,8 @@ export function differingVariables(results: ResultEntry[]): string[] {
 
 export function variableCell(r: ResultEntry, key: string, max: number): string {
   const value = r.variables[key]
-  return value === undefined ? '' : escapeCell(String(value), max)
+  if (value === undefined) return ''
+  return escapeCell(value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value), max)
 }
 
 export function durationCell(r: ResultEntry): string {

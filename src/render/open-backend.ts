@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { HeygenClient } from '../heygen/client.js'
-import { uploadZip } from '../heygen/upload.js'
+import { uploadFilename, uploadZip } from '../heygen/upload.js'
 import type { ActionInputs } from '../inputs/read-inputs.js'
 import type { ProjectZip } from '../project/zip.js'
 import { unpackZip } from '../project/unpack-zip.js'
@@ -48,7 +48,7 @@ async function openHeygen(inputs: ActionInputs, zip: ProjectZip, ctx: OpenContex
     log: ctx.log.info
   })
   try {
-    const assetId = await uploadZip(client, zip, uploadKey(zip.sha256), ctx.warning)
+    const assetId = await uploadZip(client, zip, uploadKey(zip.sha256), ctx.warning, uploadFilename(inputs.projectDir))
     ctx.log.info(`Uploaded the project once as asset ${assetId}; submitting ${plural(ctx.jobCount, 'render')} (up to ${inputs.concurrency} at a time).`)
     await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
     return {

@@ -42,7 +42,7 @@ export function planJobs(inputs: ActionInputs, sha: string): RenderJob[] {
       resolution: s.resolution,
       aspect_ratio: s.aspectRatio,
       // index.html is the API's own default: leave it out so the body stays minimal.
-      composition: inputs.composition === 'index.html' ? undefined : inputs.composition,
+      composition: wireComposition(inputs.composition),
       variables: Object.keys(ctx.variables).length > 0 ? ctx.variables : undefined,
       title,
       callback_id: callbackId,
@@ -50,6 +50,15 @@ export function planJobs(inputs: ActionInputs, sha: string): RenderJob[] {
     }
     return { index: ctx.index, name, variables: ctx.variables, request: dropUndefined(request) }
   })
+}
+
+/**
+ * The entry path as the zip names it: the API refuses './index.html' and backslashes, which
+ * name no zip entry. undefined for index.html, the API's own default.
+ */
+export function wireComposition(composition: string): string | undefined {
+  const entry = composition.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/')
+  return entry === 'index.html' ? undefined : entry
 }
 
 function dropUndefined<T extends object>(obj: T): T {

@@ -1,5 +1,5 @@
 import { ApiError, isFatalStatus } from '../heygen/api-error.js'
-import type { RenderDetail, RenderStatus } from '../heygen/renders.js'
+import { isKnownStatus, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
@@ -173,9 +173,16 @@ function isFromEarlierRun(detail: RenderDetail, opts: SchedulerOptions): boolean
 /** Waits for one render to end; returns undefined when the deadline passed first. */
 async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<Ended | undefined> {
   let last: RenderStatus | undefined
+  let unknownNoted = false
   const end = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
-    note(`status: ${status}`)
     last = status
+    if (!isKnownStatus(status)) {
+      // Logged once: a service that reports it on every tick would otherwise flood the log.
+      if (!unknownNoted) note(`status: '${status}' is not one the API documents (queued, rendering, completed, failed); treating it as unfinished and waiting until timeout-minutes`)
+      unknownNoted = true
+      return
+    }
+    note(`status: ${status}`)
     if (status === 'queued' || status === 'rendering') outcome.status = status
   })
   if (!end) {
