@@ -2,11 +2,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Emulator, EmulatorOptions, FaultRule } from '../emulator/index.js'
 import { emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
-import { TEST_KEY, withEmulator } from './support/with-emulator.js'
+import { withEmulator } from './support/with-emulator.js'
 
 // Every fault the network or the API can throw at an unattended run, each proved over real HTTP.
 
-const KEY = TEST_KEY
 const CREATE = 'POST /v3/hyperframes/renders'
 const STATUS = 'GET /v3/hyperframes/renders/:id'
 const UPLOAD = 'POST /v3/assets/direct-uploads'

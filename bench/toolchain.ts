@@ -4,13 +4,15 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { HYPERFRAMES_VERSION } from '../src/render/hyperframes-cli.js'
 import { REPO_ROOT } from './paths.js'
 
-/** The CLI version compared against; pinned so that results stay comparable. */
-export const CLI_VERSION = '0.8.170'
+/** The CLI compared against is the release the action's local renderer pins, so a bump moves both. */
+export const CLI_VERSION = HYPERFRAMES_VERSION
 
+/** A Node >= 22 (the CLI refuses older ones): the one on PATH, else the pinned 22 from scripts/node-versions.sh. */
 export function node22(): string {
-  return execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'node22.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  return execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'node.sh'), '--min', '22'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
 }
 
 /** Path of the CLI's bin script, installing it on first use. */

@@ -66,6 +66,7 @@ interface App {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const resolved = resolveOptions(options)
   const sockets = new Set<Socket>()
+  // eslint-disable-next-line prefer-const -- set once the servers listen; until then they answer 503
   let app: App | undefined
   const listen = async (origin: Origin): Promise<{ server: Server; url: string; port: number }> => {
     const server = createServer((req, res) => {

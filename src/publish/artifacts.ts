@@ -75,7 +75,7 @@ export function artifactServiceMissing(env: NodeJS.ProcessEnv, serverUrl: string
   if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
     return 'the artifact service is not available here (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are unset, so this is not a GitHub runner)'
   }
-  let host = ''
+  let host: string
   try {
     host = new URL(serverUrl).hostname.toLowerCase()
   } catch {
