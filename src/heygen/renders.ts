@@ -1,5 +1,6 @@
 import type { HeygenClient } from './client.js'
 import { unexpected } from './client.js'
+import { untrustedText } from '../untrusted-text.js'
 import { dataObject, optionalNumber, optionalString, requireString } from './envelope.js'
 
 /** The create body, exactly the contract's properties (the API refuses any other). */
@@ -77,13 +78,15 @@ export function parseRenderDetail(data: Record<string, unknown>, operation: stri
   if (typeof renderStatus !== 'string' || !(RENDER_STATUSES as readonly string[]).includes(renderStatus)) {
     throw unexpected(operation, status, `unknown render status ${JSON.stringify(renderStatus)}`)
   }
+  const failure = optionalString(data, 'failure_message')
   return {
     renderId: requireString(data, 'render_id', operation, status),
     status: renderStatus as RenderStatus,
     videoUrl: optionalString(data, 'video_url'),
     thumbnailUrl: optionalString(data, 'thumbnail_url'),
     duration: optionalNumber(data, 'duration'),
-    failureMessage: optionalString(data, 'failure_message'),
+    // The server's own words: made safe once, here, before any report shows them.
+    failureMessage: failure === undefined ? undefined : untrustedText(failure),
     createdAt: optionalNumber(data, 'created_at')
   }
 }
