@@ -200,6 +200,8 @@ describe('failed renders', () => {
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', 'fail-on': failOn }) })
       expect(run.code).toBe(0)
       expect(run.outputs.failed).toBe('1')
+      // Green, but not silent: the failed render is an annotation.
+      expect(run.stdout).toContain(`::warning::Render 'Broken' did not complete (failed: Font "Nope" could not be loaded); the step stays green because fail-on is ${failOn}.`)
     }
   })
 

@@ -127,12 +127,15 @@ describe('release assets', () => {
     expect(draft.assets.map((a) => a.name).sort()).toEqual(['promo-de.mp4', 'promo-en.mp4', 'promo-fr.mp4'])
   })
 
-  it('fails the step, after rendering, when the tag has no release', async () => {
+  it('fails the step before anything is uploaded or billed when the tag has no release', async () => {
+    emulator.resetStats()
     const run = await runAction({ workspace, github: { apiUrl: github.url, token: github.token }, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: 'promo-{locale}', release: 'v9.9.9' }) })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'release': octo\/videos has no release for tag 'v9\.9\.9'\. Create the release/)
-    expect(run.outputs.succeeded).toBe('3')
-    expect(run.results.every((r) => r.release_asset_url === null)).toBe(true)
+    expect(emulator.stats.rendersCreated).toBe(0)
+    expect(emulator.stats.assetsCreated).toBe(0)
+    expect(emulator.stats.requests).toEqual([])
+    expect(run.outputs.succeeded).toBe('0')
   })
 
   it('turns a 403 into a warning naming contents: write, and the step stays green', async () => {

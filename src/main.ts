@@ -11,6 +11,7 @@ import { packageProject } from './project/package-project.js'
 import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
+import { judgeFailures } from './publish/fail-on.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
 import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
 import type { ReportHeader } from './publish/report-table.js'
@@ -18,16 +19,19 @@ import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
 import { renderKey } from './render/idempotency.js'
 import { openBackend } from './render/open-backend.js'
-import { isSuccessStatus, type RenderOutcome } from './render/outcome.js'
+import type { RenderOutcome } from './render/outcome.js'
 import { planJobs } from './render/plan.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
+import { safeLogLine, untrustedText } from './untrusted-text.js'
 import { UserError } from './user-error.js'
 
+// The render stage's lines quote the API (render ids, retry reasons): no line of it may act as a
+// workflow command or repeat a secret, whatever the server put in it.
 const coreLog: RenderLog = {
-  info: (line) => core.info(line),
+  info: (line) => core.info(safeLogLine(line)),
   group: (title, lines) => {
-    core.startGroup(title)
-    for (const line of lines) core.info(line)
+    core.startGroup(untrustedText(title, 500))
+    for (const line of lines) core.info(safeLogLine(line))
     core.endGroup()
   }
 }
@@ -108,6 +112,8 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
     core.notice(choice.notice)
   }
   requested.backend = choice.backend
+  // What the inputs name on GitHub is looked up now, before anything is uploaded or billed.
+  if (!requested.dryRun) await state.github.checkTargets()
   // Composition-aware checks (src/project): settings from the composition, variables, lint, size.
   const project = await inspectProject(requested, projectLog)
   const inputs = (state.inputs = project.inputs)
@@ -166,14 +172,9 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
 }
 
 function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | undefined {
-  const bad = outcomes.filter((o) => !isSuccessStatus(o.status))
-  if (bad.length === 0 || inputs.failOn === 'never') return undefined
-  if (inputs.failOn === 'all' && bad.length < outcomes.length) return undefined
-  const list = bad
-    .slice(0, 10)
-    .map((o) => `${o.job.name} (${o.status}${o.failureMessage ? `: ${o.failureMessage}` : ''})`)
-    .join('; ')
-  return `${bad.length} of ${outcomes.length} renders did not complete (fail-on: ${inputs.failOn}): ${list}${bad.length > 10 ? '; …' : ''}`
+  const verdict = judgeFailures(outcomes, inputs.failOn)
+  for (const warning of verdict.warnings) core.warning(warning)
+  return verdict.failure
 }
 
 function describeError(error: unknown, signal: AbortSignal): string {
@@ -181,7 +182,8 @@ function describeError(error: unknown, signal: AbortSignal): string {
   if (error instanceof UserError) return error.message
   // Not a user mistake: keep the stack for the bug report, but only in the debug log.
   core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
+  // An unforeseen error's message may quote a server: treated like any server text.
+  return `Unexpected error: ${untrustedText(error instanceof Error ? error.message : String(error))}`
 }
 
 /** Release assets, outputs, job summary, PR comment; returns the step's failure, if any. */

@@ -14,6 +14,8 @@ export interface RecordedRequest {
   path: string
   authorization?: string
   status: number
+  /** The request body as received, so a test can search everything the action sent. */
+  body: Buffer
 }
 
 export interface StoredComment {
@@ -83,7 +85,7 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
   const uploadsUrl = `http://127.0.0.1:${(uploads.address() as AddressInfo).port}`
 
   async function handle(origin: 'api' | 'uploads', req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const record: RecordedRequest = { origin, method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, status: 0 }
+    const record: RecordedRequest = { origin, method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, status: 0, body: Buffer.alloc(0) }
     requests.push(record)
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}): void => {
       record.status = status
@@ -93,6 +95,7 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
     }
     try {
       const body = await readBody(req)
+      record.body = body
       if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
       }

@@ -1,3 +1,4 @@
+import { untrustedText } from '../untrusted-text.js'
 import { UserError } from '../user-error.js'
 
 // One actionable hint per error code or status, so a failure says what to do next.
@@ -17,17 +18,35 @@ const STATUS_HINTS: Record<number, string> = {
   403: 'The api-key has no access to this HyperFrames call: check the key\'s workspace and plan.'
 }
 
-/** An error answered by the API (or the API's origin), carrying the contract's error fields. */
+/**
+ * An error answered by the API (or the API's origin), carrying the contract's error fields. The
+ * server's words are made safe here, once, since this message travels to every report.
+ */
 export class ApiError extends UserError {
   override name = 'ApiError'
+  readonly operation: string
+  readonly code: string
+  readonly apiMessage: string
+  readonly param?: string
+
   constructor(
-    readonly operation: string,
+    operation: string,
     readonly status: number,
-    readonly code: string,
-    readonly apiMessage: string,
-    readonly param?: string
+    code: string,
+    apiMessage: string,
+    param?: string
   ) {
-    super(ApiError.describe(operation, status, code, apiMessage, param))
+    const safe = {
+      operation: untrustedText(operation, 300),
+      code: untrustedText(code, 100),
+      apiMessage: untrustedText(apiMessage),
+      param: param === undefined ? undefined : untrustedText(param, 200)
+    }
+    super(ApiError.describe(safe.operation, status, safe.code, safe.apiMessage, safe.param))
+    this.operation = safe.operation
+    this.code = safe.code
+    this.apiMessage = safe.apiMessage
+    this.param = safe.param
   }
 
   get hint(): string | undefined {

@@ -2,6 +2,7 @@ import type { Variables } from '../inputs/matrix.js'
 import { ApiError } from './api-error.js'
 import type { HeygenClient } from './client.js'
 import { unexpected } from './client.js'
+import { untrustedText } from '../untrusted-text.js'
 import { dataObject, optionalNumber, optionalString, requireString } from './envelope.js'
 
 /** The create body, exactly the contract's properties (the API refuses any other). */
@@ -96,13 +97,15 @@ export function parseRenderDetail(data: Record<string, unknown>, operation: stri
   if (typeof renderStatus !== 'string' || renderStatus.trim() === '') {
     throw unexpected(operation, status, `render status ${JSON.stringify(renderStatus)} is not a status`)
   }
+  const failure = optionalString(data, 'failure_message')
   return {
     renderId: requireString(data, 'render_id', operation, status),
     status: renderStatus,
     videoUrl: optionalString(data, 'video_url'),
     thumbnailUrl: optionalString(data, 'thumbnail_url'),
     duration: optionalNumber(data, 'duration'),
-    failureMessage: optionalString(data, 'failure_message'),
+    // The server's own words: made safe once, here, before any report shows them.
+    failureMessage: failure === undefined ? undefined : untrustedText(failure),
     createdAt: optionalNumber(data, 'created_at')
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { InputError } from './input-error.js'
 import type { RunContext } from './run-context.js'
 import { parseEnum } from './values.js'
+import { registerSecret } from '../untrusted-text.js'
 
 export const COMMENT_MODES = ['auto', 'true', 'false'] as const
 export type CommentMode = (typeof COMMENT_MODES)[number]
@@ -35,7 +36,10 @@ function input(name: string, fallback = ''): string {
  */
 export function readGitHubInputs(ctx: RunContext): GitHubInputs {
   const token = core.getInput('github-token').trim()
-  if (token) core.setSecret(token)
+  if (token) {
+    core.setSecret(token)
+    registerSecret(token)
+  }
 
   const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, input('path', '.'), input('composition', 'index.html'))
   if (key.length > MAX_KEY_LENGTH) throw new InputError('comment-key', `is ${key.length} characters long; keep it under ${MAX_KEY_LENGTH}.`)

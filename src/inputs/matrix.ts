@@ -77,6 +77,10 @@ function checkKey(key: string, input: string, where: string): string {
   if (key.trim() === '') {
     throw new InputError(input, `has an empty variable name${suffix(where)}; variable ids must be non-empty`)
   }
+  // JSON.parse keeps it as a key, but copying it into an object drops it without a word.
+  if (key === '__proto__') {
+    throw new InputError(input, `has the variable '__proto__'${suffix(where)}, which no composition can declare; remove it`)
+  }
   return key
 }
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
 import { BACKENDS, localNeedsWait, type BackendName } from './backend-choice.js'
@@ -7,6 +7,7 @@ import { InputError } from './input-error.js'
 import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
 import { ON_MISSING_KEY, type OnMissingKey } from './missing-key.js'
 import { parseStructured } from './structured.js'
+import { registerSecret } from '../untrusted-text.js'
 import { parseBoolean, parseEnum, parseInteger, parseNumber } from './values.js'
 
 export const QUALITIES = ['draft', 'standard', 'high'] as const
@@ -101,6 +102,48 @@ export function insideWorkspace(workspace: string, relative: string, inputName: 
   return resolved
 }
 
+/**
+ * `insideWorkspace` on the real path: a symlink (or a symlinked folder on the way) that leads out of
+ * the workspace is refused too. A path not created yet is judged by its nearest existing folder.
+ */
+export function reallyInsideWorkspace(workspace: string, relative: string, inputName: string): string {
+  const resolved = insideWorkspace(workspace, relative, inputName)
+  let existing = resolved
+  while (!pathExists(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing)
+  const realWorkspace = realpathSync(workspace)
+  let real: string
+  try {
+    real = realpathSync(existing)
+  } catch {
+    throw new InputError(inputName, `'${relative}' is a symbolic link to a path that does not exist; expected a path inside the repository.`)
+  }
+  const rel = path.relative(realWorkspace, real)
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new InputError(inputName, `'${relative}' leads outside the workspace through a symbolic link (to ${real}); expected a path inside the repository.`)
+  }
+  return resolved
+}
+
+/** Like existsSync, but true for a dangling symlink too (lstat, not stat). */
+function pathExists(file: string): boolean {
+  try {
+    lstatSync(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The output folder: inside the workspace for real, and a folder (or nothing yet), never a file. */
+function readOutputDir(workspace: string): string {
+  const relative = input('output-dir', 'renders')
+  const dir = reallyInsideWorkspace(workspace, relative, 'output-dir')
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new InputError('output-dir', `'${relative}' is an existing file; expected a folder for the videos (it is created when missing).`)
+  }
+  return dir
+}
+
 function readMatrix(workspace: string): Variables[] {
   // GitHub caps a job matrix at 256; so do we unless the user knowingly raises it.
   const limit = parseInteger(input('max-renders', String(MAX_MATRIX_ENTRIES)), 'max-renders', 1, 10_000)
@@ -110,7 +153,7 @@ function readMatrix(workspace: string): Variables[] {
     throw new InputError('matrix-file', 'cannot be combined with matrix; set one of them.')
   }
   if (file.trim()) {
-    const filePath = insideWorkspace(workspace, file.trim(), 'matrix-file')
+    const filePath = reallyInsideWorkspace(workspace, file.trim(), 'matrix-file')
     if (!existsSync(filePath) || !statSync(filePath).isFile()) {
       throw new InputError('matrix-file', `'${file.trim()}' does not exist; expected a JSON or YAML file in the repository.`)
     }
@@ -151,7 +194,14 @@ function readCallbackUrl(): string | undefined {
 /** Reads and validates every input. Throws InputError before any network call. An empty api-key is left to missingKeyDecision. */
 export function readInputs(workspace: string): RequestedInputs {
   const apiKey = core.getInput('api-key').trim()
-  if (apiKey) core.setSecret(apiKey)
+  if (apiKey) {
+    core.setSecret(apiKey)
+    registerSecret(apiKey)
+  }
+  // undici refuses such a header only at the first request, as an unexplained crash.
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.test(apiKey)) {
+    throw new InputError('api-key', 'holds a line break or another character an HTTP header cannot carry; check the secret for a stray newline or paste.')
+  }
 
   const apiUrl = parseApiUrl(input('api-url', 'https://api.heygen.com'))
   const projectDir = insideWorkspace(workspace, input('path', '.'), 'path')
@@ -182,7 +232,7 @@ export function readInputs(workspace: string): RequestedInputs {
     timeoutMinutes: parseNumber(input('timeout-minutes', '60'), 'timeout-minutes', 0.05, 24 * 60),
     requestTimeoutSeconds: parseNumber(input('request-timeout-seconds', '60'), 'request-timeout-seconds', 1, 3600),
     concurrency: parseInteger(input('concurrency', '10'), 'concurrency', 1, 100),
-    outputDir: insideWorkspace(workspace, input('output-dir', 'renders'), 'output-dir'),
+    outputDir: readOutputDir(workspace),
     artifact: parseEnum(input('artifact', 'per-video'), 'artifact', ARTIFACT_MODES),
     retentionDays: retention === '' ? undefined : parseInteger(retention, 'retention-days', 1, 90),
     failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON),

@@ -35,8 +35,13 @@ function tryYaml(text: string): YamlResult {
   // reads better in a workflow log and in the step's failure annotation.
   const doc = parseDocument(text, { prettyErrors: false })
   const first = doc.errors[0]
-  if (first === undefined) return { ok: true, value: doc.toJS() as unknown }
-  return { ok: false, error: `${first.message} (${lineAndColumn(text, first.pos[0])})` }
+  if (first !== undefined) return { ok: false, error: `${first.message} (${lineAndColumn(text, first.pos[0])})` }
+  try {
+    return { ok: true, value: doc.toJS() as unknown }
+  } catch (error) {
+    // Parsing succeeded but building the value did not: too many aliases (a "billion laughs" document).
+    return { ok: false, error: error instanceof Error ? error.message : String(error) }
+  }
 }
 
 function lineAndColumn(text: string, offset: number): string {

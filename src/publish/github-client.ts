@@ -1,6 +1,7 @@
 import type { getOctokit } from '@actions/github'
 import type { defaults } from '@actions/github/lib/utils'
 import { isLoopbackHost } from '../inputs/api-url.js'
+import { untrustedText } from '../untrusted-text.js'
 import { UserError } from '../user-error.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -145,7 +146,8 @@ export function errorMessage(error: unknown): string {
 
 export function describeGitHubError(error: unknown): string {
   const status = httpStatus(error)
-  const message = errorMessage(error)
+  // GitHub's (or a proxy's) words: shown in the log, the summary and the step's failure.
+  const message = untrustedText(errorMessage(error), 1000)
   // Octokit wraps a fetch failure (such as the guard's refusal) as a status-500 RequestError.
   if (message.startsWith(REFUSED)) return message
   return status ? `HTTP ${status}: ${message}` : message

@@ -5,7 +5,7 @@ import { UserError } from '../user-error.js'
 import { buildCommentBody, commentMarker } from './comment-body.js'
 import { findPullRequestForCommit, upsertComment } from './comment.js'
 import { describeGitHubError, GitHubClient, githubApiUrl, isPermissionError, loadGitHubModules } from './github-client.js'
-import { attachToRelease, type AttachedAsset } from './release.js'
+import { attachToRelease, findRelease, type AttachedAsset, type Release } from './release.js'
 import type { ReportHeader } from './report-table.js'
 import type { ResultEntry } from './results.js'
 
@@ -37,6 +37,8 @@ export function runLinks(ctx: RunContext): Pick<ReportHeader, 'runUrl' | 'commit
  */
 export class GitHubPublisher {
   private gh?: GitHubClient
+  /** Found by checkTargets, before any render; attachVideos then reuses it. */
+  private release?: Release
 
   constructor(
     private readonly ctx: RunContext,
@@ -61,6 +63,24 @@ export class GitHubPublisher {
     return this.gh
   }
 
+  /**
+   * Looks up what the inputs name on GitHub before anything is paid for: a release that is missing,
+   * or that the token cannot see, fails the step now rather than after every render. The PR to
+   * comment on comes from the event, not an input, and a comment that fails is only a warning.
+   */
+  async checkTargets(): Promise<void> {
+    const target = this.inputs.release
+    // Without a token the videos are not attached, with a warning: nothing to check.
+    if (!target || !this.inputs.token) return
+    try {
+      this.release = await findRelease(await this.client(), target)
+    } catch (error) {
+      if (error instanceof UserError) throw error
+      throw new UserError(`Input 'release': could not look up release '${target.tag}' (${describeGitHubError(error)}). Check that it exists and that github-token may read it (permissions: contents: write).`)
+    }
+    this.log.info(`Release '${target.tag}' found: the videos will be attached to it.`)
+  }
+
   async attachVideos(outcomes: RenderOutcome[]): Promise<ReleaseOutcome> {
     const urls = new Map<number, string>()
     const target = this.inputs.release
@@ -77,7 +97,7 @@ export class GitHubPublisher {
     const attached: AttachedAsset[] = []
     let failure: string | undefined
     try {
-      await attachToRelease(await this.client(), target, videos, attached)
+      await attachToRelease(await this.client(), target, videos, attached, this.release)
     } catch (error) {
       if (isPermissionError(error)) {
         this.log.warning(

@@ -19,7 +19,8 @@ export interface AttachedAsset {
   action: 'uploaded' | 'replaced' | 'unchanged'
 }
 
-interface Release {
+/** The release as the API describes it; looked up before any render is paid for. */
+export interface Release {
   id: number
   tag_name: string
   upload_url: string
@@ -43,8 +44,14 @@ const DRAFT_SEARCH_PAGES = 5
  * differs, so the release never holds two copies. `attached` is filled as uploads finish, so a
  * failure part-way still reports the ones that made it.
  */
-export async function attachToRelease(gh: GitHubClient, target: ReleaseTarget, videos: ReleaseVideo[], attached: AttachedAsset[]): Promise<void> {
-  const release = await findRelease(gh, target)
+export async function attachToRelease(
+  gh: GitHubClient,
+  target: ReleaseTarget,
+  videos: ReleaseVideo[],
+  attached: AttachedAsset[],
+  found?: Release
+): Promise<void> {
+  const release = found ?? (await findRelease(gh, target))
   // upload_url comes from the API (uploads.github.com, or the GHES host): check it before the token goes there.
   gh.trustUploadUrl(release.upload_url)
   const assets: Asset[] = await gh.octokit.paginate(gh.octokit.rest.repos.listReleaseAssets, { owner: gh.owner, repo: gh.repo, release_id: release.id, per_page: 100 })
@@ -73,7 +80,8 @@ export async function attachToRelease(gh: GitHubClient, target: ReleaseTarget, v
   }
 }
 
-async function findRelease(gh: GitHubClient, target: ReleaseTarget): Promise<Release> {
+/** The release by id, by tag, else a draft with that tag; a UserError naming the input when there is none. */
+export async function findRelease(gh: GitHubClient, target: ReleaseTarget): Promise<Release> {
   const repo = { owner: gh.owner, repo: gh.repo }
   if (target.id !== undefined) return (await gh.octokit.rest.repos.getRelease({ ...repo, release_id: target.id })).data
   try {

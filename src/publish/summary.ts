@@ -29,6 +29,8 @@ export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = { maxBytes: SUMMARY_LIMIT_B
 
 const MAX_VALUE_CHARS = 120
 const MAX_FAILURE_CHARS = 2000
+/** The step's failure lists up to ten render failures: room for them, not for a megabyte of one. */
+export const MAX_ERROR_CHARS = 8000
 /** Room kept for the "… more not shown" notes when rows have to go. */
 const NOTE_RESERVE_BYTES = 600
 
@@ -97,8 +99,8 @@ function headLines(results: ResultEntry[], header: ReportHeader): string[] {
   ]
   const lint = lintLine(header)
   if (lint) lines.push(lint, '')
-  if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped)}`, '')
-  if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error)}`, '')
+  if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped, MAX_ERROR_CHARS)}`, '')
+  if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error, MAX_ERROR_CHARS)}`, '')
   return lines
 }
 

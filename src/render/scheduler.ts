@@ -1,4 +1,5 @@
 import { ApiError, isFatalStatus } from '../heygen/api-error.js'
+import { untrustedText } from '../untrusted-text.js'
 import { isKnownStatus, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
 import { retryKey } from './idempotency.js'
@@ -49,7 +50,8 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       note('stopped: the job was cancelled')
     } else {
       outcome.status = 'error'
-      outcome.failureMessage = error instanceof Error ? error.message : String(error)
+      // Any error may quote a server (a storage error page, a socket message): made safe like API text.
+      outcome.failureMessage = untrustedText(error instanceof Error ? error.message : String(error))
       if (error instanceof ApiError) {
         outcome.errorCode = error.code
         if (isFatalStatus(error.status)) result.fatal ??= error
