@@ -30,6 +30,11 @@ export interface EmulatorOptions {
   engine?: RenderEngine
   /** Seeds the PRNG behind fault probabilities and render jitter. */
   seed?: number
+  /**
+   * Seconds the API's clock runs ahead of the client's (negative: behind), applied to created_at
+   * and completed_at, as a server with a skewed clock would report them. Default 0.
+   */
+  clockSkewSeconds?: number
   /** Default: silent. */
   log?: (line: string) => void
 }
@@ -46,6 +51,7 @@ export interface ResolvedOptions {
   latencyMs: number
   failRender: (req: CreateRenderBody) => string | undefined
   neverFinish: (req: CreateRenderBody) => boolean
+  clockSkewSeconds: number
   log: (line: string) => void
 }
 
@@ -62,6 +68,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     latencyMs: nonNegative(options.latencyMs, 0, 'latencyMs'),
     failRender: options.failRender ?? (() => undefined),
     neverFinish: options.neverFinish ?? (() => false),
+    clockSkewSeconds: Number.isFinite(options.clockSkewSeconds) ? Math.round(options.clockSkewSeconds as number) : 0,
     log: options.log ?? (() => undefined)
   }
 }

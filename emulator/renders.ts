@@ -84,7 +84,7 @@ export class Renders {
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       status: 'queued',
       deleted: false,
-      createdAt: Math.floor(Date.now() / 1000),
+      createdAt: this.serverSeconds(),
       projectZip: zip,
       entryPath: project.entryPath,
       format: body.format ?? 'mp4',
@@ -147,6 +147,11 @@ export class Renders {
 
   videoBytes(id: string): Buffer | undefined {
     return this.records.get(id)?.video
+  }
+
+  /** Unix seconds by the server's clock, skewed as configured. */
+  private serverSeconds(): number {
+    return Math.floor(Date.now() / 1000) + this.deps.options.clockSkewSeconds
   }
 
   private live(id: string): RenderRecord {
@@ -215,7 +220,7 @@ export class Renders {
     outcome: { result?: { video: Buffer; thumbnail: Buffer; duration: number }; failure?: string }
   ): void {
     if (this.deps.timers.isClosed) return
-    record.completedAt = Math.floor(Date.now() / 1000)
+    record.completedAt = this.serverSeconds()
     if (outcome.result) {
       record.status = 'completed'
       record.video = outcome.result.video

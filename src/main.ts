@@ -60,7 +60,6 @@ interface RunState {
 }
 
 export async function run(): Promise<void> {
-  const startedAt = Date.now()
   const state: RunState = { outcomes: [], artifacts: new Map() }
   const cancel = new AbortController()
   // A cancelled job gets SIGINT then SIGTERM; stop waiting and report what was submitted.
@@ -73,7 +72,7 @@ export async function run(): Promise<void> {
 
   let failure: string | undefined
   try {
-    failure = await pipeline(state, cancel.signal, startedAt)
+    failure = await pipeline(state, cancel.signal)
   } catch (error) {
     failure = describeError(error, cancel.signal)
   } finally {
@@ -85,7 +84,7 @@ export async function run(): Promise<void> {
 }
 
 /** inputs → inspect → plan → package → (dry run stops) → upload → render → collect; returns a failure message per fail-on. */
-async function pipeline(state: RunState, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
+async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
@@ -137,8 +136,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
       outputDir: inputs.outputDir,
       signal,
       poll: opened.poll,
-      log: coreLog,
-      runStartedAt: startedAt
+      log: coreLog
     })
     const stats = opened.stats()
     if (stats) core.info(stats)

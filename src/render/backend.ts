@@ -18,4 +18,9 @@ export interface RenderBackend {
    * completed detail from here may lack a fresh video URL: the watcher re-asks status() for it.
    */
   statusMany?(renderIds: ReadonlySet<string>): Promise<Map<string, RenderDetail>>
+  /**
+   * Optional: the epoch ms of timeout-minutes, so every call, retry and wait inside the backend
+   * ends there (a Retry-After or a hanging request included) instead of at its own timeout.
+   */
+  setDeadline?(at: number): void
 }
