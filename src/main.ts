@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
   }
-  failure = await publish(state, failure)
+  failure = await publish(state, failure, cancel.signal.aborted)
   if (failure) core.setFailed(failure)
 }
 
@@ -146,17 +146,23 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
     await opened.close()
   }
 
-  state.artifacts = await uploadArtifacts(
-    {
-      mode: inputs.artifact,
-      retentionDays: inputs.retentionDays,
-      outputDir: inputs.outputDir,
-      run: ctx,
-      videos: state.outcomes.filter((o) => o.videoPath).map((o) => ({ index: o.job.index, path: o.videoPath as string }))
-    },
-    { info: (l) => core.info(l), warning: (l) => core.warning(l), group: (title, fn) => core.group(title, fn) }
-  )
   return failureFor(state.outcomes, inputs)
+}
+
+/** Uploads every downloaded video as configured by the artifact inputs; never throws. */
+async function uploadVideos(state: RunState): Promise<Map<number, ArtifactRecord>> {
+  const videos = state.outcomes.filter((o) => o.videoPath).map((o) => ({ index: o.job.index, path: o.videoPath as string }))
+  const inputs = state.inputs
+  if (!state.ctx || !inputs || videos.length === 0) return new Map()
+  try {
+    return await uploadArtifacts(
+      { mode: inputs.artifact, retentionDays: inputs.retentionDays, outputDir: inputs.outputDir, run: state.ctx, videos },
+      { info: (l) => core.info(l), warning: (l) => core.warning(l), group: (title, fn) => core.group(title, fn) }
+    )
+  } catch (error) {
+    core.warning(`The videos were not uploaded as artifacts: ${error instanceof Error ? error.message : String(error)}`)
+    return new Map()
+  }
 }
 
 function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | undefined {
@@ -178,10 +184,14 @@ function describeError(error: unknown, signal: AbortSignal): string {
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
 
-/** Release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
-async function publish(state: RunState, failure: string | undefined): Promise<string | undefined> {
+/** Artifacts, release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
+async function publish(state: RunState, failure: string | undefined, cancelled: boolean): Promise<string | undefined> {
   const workspace = state.ctx?.workspace ?? process.cwd()
   const github = state.skipped || state.inputs?.dryRun ? undefined : state.github
+  // On every way out (a 402 half-way, a timeout, a failed render), what finished is published as
+  // usual. Not after a cancel: the runner kills the step seconds later, mid-upload.
+  if (cancelled) core.info('Cancelled: the downloaded videos stay in output-dir; no artifacts were uploaded.')
+  else state.artifacts = await uploadVideos(state)
   // Release assets first, so the results (and the comment) carry their URLs.
   const release = github ? await github.attachVideos(state.outcomes) : undefined
   const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults, release?.urls)
