@@ -135,8 +135,9 @@ async function runOne(
   // A key replays for 24 h, failures included. A render that was already 'failed' when this run
   // first saw it was made by an earlier run (this run's own are seen queued or rendering first):
   // it is submitted again under a key that names it. A re-run follows that chain by replays, which
-  // cost nothing, and at most one render per entry is created by any one run. No clock is
-  // compared with HeyGen's: created_at says nothing reliable about who made a render.
+  // cost nothing, and at most one render per entry is created by any one run (one more only when
+  // this run's own render failed before the first status check). No clock is compared with
+  // HeyGen's: created_at says nothing reliable about who made a render.
   for (let hop = 0; end?.detail.status === 'failed' && end.firstSeenFailed && hop < MAX_RETRY_HOPS; hop++) {
     note(`render ${end.detail.renderId} failed in an earlier run (${end.detail.failureMessage ?? 'no message'}); submitting it again`)
     outcome.key = retryKey(baseKey, end.detail.renderId)
