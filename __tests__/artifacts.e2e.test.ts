@@ -142,7 +142,12 @@ describe('a video larger than one upload block', () => {
         name: 'padded',
         render: async (job) => {
           const out = await fast.render(job)
-          return { ...out, video: Buffer.concat([out.video, randomBytes(20 * 1024 * 1024)]) }
+          // Padded inside a top-level 'free' box, so the file stays a whole MP4 (the action checks).
+          const pad = randomBytes(20 * 1024 * 1024)
+          const head = Buffer.alloc(8)
+          head.writeUInt32BE(8 + pad.length, 0)
+          head.write('free', 4, 'latin1')
+          return { ...out, video: Buffer.concat([out.video, head, pad]) }
         }
       }
     })

@@ -131,7 +131,8 @@ describe('transient faults are survived', () => {
 describe('renders that fail or never finish', () => {
   it('re-submits only the entries that failed in an earlier run, and a later re-run replays them', async () => {
     let broken = true
-    const options: EmulatorOptions = { failRender: (body) => (broken && body.variables?.title === 'B' ? 'Font failed to load' : undefined) }
+    // Long enough for the first status check to see B running: that is how a run knows it made B.
+    const options: EmulatorOptions = { renderMs: 1200, failRender: (body) => (broken && body.variables?.title === 'B' ? 'Font failed to load' : undefined) }
     await withEmulator(options, async (emulator, workspace) => {
       const matrix = '[{"title": "A"}, {"title": "B"}]'
       const inputs = emulatorInputs(emulator.url, { matrix, name: '{title}', artifact: 'none' })
@@ -141,9 +142,6 @@ describe('renders that fail or never finish', () => {
       expect(emulator.stats.rendersCreated).toBe(2)
 
       broken = false
-      // The action tells an earlier run's render by its created_at, whole seconds with a second of
-      // slack for clock skew: let that much time pass, as it always has between real re-runs.
-      await new Promise((resolve) => setTimeout(resolve, 2100))
       emulator.resetStats()
       const second = await runAction({ workspace, inputs, runAttempt: 2 })
       expect(second.code).toBe(0)

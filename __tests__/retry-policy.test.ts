@@ -17,6 +17,12 @@ describe('retry policy', () => {
     expect(shouldRetry({ networkCode: 'ENOTFOUND' }, true)).toBe(false)
   })
 
+  it('repeats a 2xx whose body did not parse only where the repeat is a replay', () => {
+    expect(shouldRetry({ status: 202, unreadable: true }, true)).toBe(true)
+    expect(shouldRetry({ status: 202, unreadable: true }, false)).toBe(false)
+    expect(shouldRetry({ status: 200 }, true)).toBe(false)
+  })
+
   it('never retries what a retry cannot fix', () => {
     for (const status of [400, 401, 402, 403, 404, 501]) expect(shouldRetry({ status }, true)).toBe(false)
   })

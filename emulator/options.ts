@@ -35,6 +35,11 @@ export interface EmulatorOptions {
   engine?: RenderEngine
   /** Seeds the PRNG behind fault probabilities and render jitter. */
   seed?: number
+  /**
+   * Seconds the API's clock runs ahead of the client's (negative: behind), applied to created_at
+   * and completed_at, as a server with a skewed clock would report them. Default 0.
+   */
+  clockSkewSeconds?: number
   /** Default: silent. */
   log?: (line: string) => void
   /** Other clients sharing the account: their renders show in the list only. */
@@ -67,6 +72,7 @@ export interface ResolvedOptions {
   latencyMs: number
   failRender: (req: CreateRenderBody) => string | undefined
   neverFinish: (req: CreateRenderBody) => boolean
+  clockSkewSeconds: number
   log: (line: string) => void
   otherClients: OtherClients
 }
@@ -85,6 +91,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     latencyMs: nonNegative(options.latencyMs, 0, 'latencyMs'),
     failRender: options.failRender ?? (() => undefined),
     neverFinish: options.neverFinish ?? (() => false),
+    clockSkewSeconds: Number.isFinite(options.clockSkewSeconds) ? Math.round(options.clockSkewSeconds as number) : 0,
     log: options.log ?? (() => undefined),
     otherClients: options.otherClients ?? {}
   }

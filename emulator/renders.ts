@@ -98,7 +98,7 @@ export class Renders {
   }
 
   /** Renders another client made: listed like any other, never rendered, no slot taken. */
-  private addOtherClients(count: number, status: RenderStatus, createdAt = Math.floor(Date.now() / 1000)): void {
+  private addOtherClients(count: number, status: RenderStatus, createdAt = this.serverSeconds()): void {
     for (let i = 0; i < count; i++) {
       const id = randomBytes(16).toString('hex')
       this.records.set(id, {
@@ -132,7 +132,7 @@ export class Renders {
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       status: 'queued',
       deleted: false,
-      createdAt: Math.floor(Date.now() / 1000),
+      createdAt: this.serverSeconds(),
       projectZip: zip,
       entryPath: project.entryPath,
       format: body.format ?? 'mp4',
@@ -195,6 +195,11 @@ export class Renders {
 
   videoBytes(id: string): Buffer | undefined {
     return this.records.get(id)?.video
+  }
+
+  /** Unix seconds by the server's clock, skewed as configured. */
+  private serverSeconds(): number {
+    return Math.floor(Date.now() / 1000) + this.deps.options.clockSkewSeconds
   }
 
   private live(id: string): RenderRecord {
@@ -263,8 +268,9 @@ export class Renders {
     outcome: { result?: { video: Buffer; thumbnail: Buffer; duration: number }; failure?: string }
   ): void {
     if (this.deps.timers.isClosed) return
+    // completedAtMs is on the request log's clock (tests compare the two); completed_at is the API's, skewed as configured.
     record.completedAtMs = performance.timeOrigin + performance.now()
-    record.completedAt = Math.floor(record.completedAtMs / 1000)
+    record.completedAt = this.serverSeconds()
     if (outcome.result) {
       record.status = 'completed'
       record.video = outcome.result.video

@@ -67,7 +67,6 @@ interface RunState {
 }
 
 export async function run(): Promise<void> {
-  const startedAt = Date.now()
   const state: RunState = { outcomes: [], artifacts: new Map() }
   const cancel = new AbortController()
   // A cancelled job gets SIGINT then SIGTERM; stop waiting and report what was submitted.
@@ -80,19 +79,19 @@ export async function run(): Promise<void> {
 
   let failure: string | undefined
   try {
-    failure = await pipeline(state, cancel.signal, startedAt)
+    failure = await pipeline(state, cancel.signal)
   } catch (error) {
     failure = describeError(error, cancel.signal)
   } finally {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
   }
-  failure = await publish(state, failure)
+  failure = await publish(state, failure, cancel.signal.aborted)
   if (failure) core.setFailed(failure)
 }
 
 /** inputs → inspect → plan → package → (dry run stops) → upload → render → collect; returns a failure message per fail-on. */
-async function pipeline(state: RunState, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
+async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
@@ -147,8 +146,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
       outputDir: inputs.outputDir,
       signal,
       poll: opened.poll,
-      log: coreLog,
-      runStartedAt: startedAt
+      log: coreLog
     })
     const stats = opened.stats()
     if (stats) core.info(stats)
@@ -158,17 +156,23 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
     await opened.close()
   }
 
-  state.artifacts = await uploadArtifacts(
-    {
-      mode: inputs.artifact,
-      retentionDays: inputs.retentionDays,
-      outputDir: inputs.outputDir,
-      run: ctx,
-      videos: state.outcomes.filter((o) => o.videoPath).map((o) => ({ index: o.job.index, path: o.videoPath as string }))
-    },
-    { info: (l) => core.info(l), warning: (l) => core.warning(l), group: (title, fn) => core.group(title, fn) }
-  )
   return failureFor(state.outcomes, inputs)
+}
+
+/** Uploads every downloaded video as configured by the artifact inputs; never throws. */
+async function uploadVideos(state: RunState): Promise<Map<number, ArtifactRecord>> {
+  const videos = state.outcomes.filter((o) => o.videoPath).map((o) => ({ index: o.job.index, path: o.videoPath as string }))
+  const inputs = state.inputs
+  if (!state.ctx || !inputs || videos.length === 0) return new Map()
+  try {
+    return await uploadArtifacts(
+      { mode: inputs.artifact, retentionDays: inputs.retentionDays, outputDir: inputs.outputDir, run: state.ctx, videos },
+      { info: (l) => core.info(l), warning: (l) => core.warning(l), group: (title, fn) => core.group(title, fn) }
+    )
+  } catch (error) {
+    core.warning(`The videos were not uploaded as artifacts: ${error instanceof Error ? error.message : String(error)}`)
+    return new Map()
+  }
 }
 
 function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | undefined {
@@ -186,10 +190,14 @@ function describeError(error: unknown, signal: AbortSignal): string {
   return `Unexpected error: ${untrustedText(error instanceof Error ? error.message : String(error))}`
 }
 
-/** Release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
-async function publish(state: RunState, failure: string | undefined): Promise<string | undefined> {
+/** Artifacts, release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
+async function publish(state: RunState, failure: string | undefined, cancelled: boolean): Promise<string | undefined> {
   const workspace = state.ctx?.workspace ?? process.cwd()
   const github = state.skipped || state.inputs?.dryRun ? undefined : state.github
+  // On every way out (a 402 half-way, a timeout, a failed render), what finished is published as
+  // usual. Not after a cancel: the runner kills the step seconds later, mid-upload.
+  if (cancelled) core.info('Cancelled: the downloaded videos stay in output-dir; no artifacts were uploaded.')
+  else state.artifacts = await uploadVideos(state)
   // Release assets first, so the results (and the comment) carry their URLs.
   const release = github ? await github.attachVideos(state.outcomes) : undefined
   const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults, release?.urls)

@@ -1,5 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import { ApiError, isFatalStatus } from './api-error.js'
+import { ERROR_BODY_CAP, JSON_BODY_CAP, readCapped } from './capped-body.js'
+import { DeadlineError, boundedSignal, remainingMs } from './deadline.js'
 import { DEFAULT_RETRY, backoffMs, isNetworkCode, parseRetryAfter, shouldRetry, type Outcome, type RetryPolicy } from './retry-policy.js'
 import { sleep } from './sleep.js'
 
@@ -53,7 +55,9 @@ export class HeygenClient {
   readonly stats: ClientStats = { requests: 0, retries: 0, byKind: {} }
   readonly dispatcher: Dispatcher
   private readonly retry: RetryPolicy
-  private readonly log: (line: string) => void
+  readonly log: (line: string) => void
+  /** Epoch ms from which nothing more is waited for or retried (timeout-minutes). */
+  private deadline: number | undefined
 
   constructor(private readonly options: HeygenClientOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY
@@ -65,6 +69,31 @@ export class HeygenClient {
 
   get signal(): AbortSignal | undefined {
     return this.options.signal
+  }
+
+  /** From here on every request, retry and wait ends at `at`, with a DeadlineError. */
+  setDeadline(at: number): void {
+    this.deadline = at
+  }
+
+  /** Aborted on cancel or at the deadline: for requests made outside call() (downloads). */
+  requestSignal(): AbortSignal | undefined {
+    return boundedSignal(this.options.signal, this.deadline)
+  }
+
+  get hasDeadline(): boolean {
+    return this.deadline !== undefined
+  }
+
+  get deadlinePassed(): boolean {
+    return this.deadline !== undefined && Date.now() >= this.deadline
+  }
+
+  /** Waits `ms`, or until the deadline and then throws: no wait outlives timeout-minutes. */
+  async sleepWithin(ms: number, operation: string, why: string): Promise<void> {
+    const left = remainingMs(this.deadline)
+    await sleep(Math.min(ms, left), this.options.signal)
+    if (ms >= left) throw new DeadlineError(operation, `while waiting ${(ms / 1000).toFixed(1)} s ${why}`)
   }
 
   async call(method: Method, route: string, opts: CallOptions): Promise<CallResult> {
@@ -84,27 +113,38 @@ export class HeygenClient {
     const maxAttempts = Math.min(opts.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts)
 
     for (let attempt = 1; ; attempt++) {
+      if (this.deadlinePassed) throw new DeadlineError(opts.operation, attempt === 1 ? 'before the call was made' : `after ${attempt - 1} attempts`)
       this.stats.requests++
       this.stats.byKind[opts.kind] = (this.stats.byKind[opts.kind] ?? 0) + 1
       let outcome: Outcome
       let waitMs: number | undefined
       let failure: ApiError
+      let reqSignal: AbortSignal | undefined
       try {
-        const res = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: this.options.signal })
-        const text = await res.body.text()
-        const json = parseJson(text)
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          if (!json) throw unexpected(opts.operation, res.statusCode, text)
-          return { status: res.statusCode, json }
+        const res = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: (reqSignal = this.requestSignal()) })
+        const ok = res.statusCode >= 200 && res.statusCode < 300
+        const { text, overCap } = await readCapped(res.body, ok ? JSON_BODY_CAP : ERROR_BODY_CAP)
+        if (ok && overCap) {
+          throw new ApiError(opts.operation, res.statusCode, 'response_too_large', `the response body was over ${JSON_BODY_CAP / 1024 / 1024} MiB, far more than this call ever returns; it was not read`)
         }
-        const err = readError(json)
-        failure = new ApiError(opts.operation, res.statusCode, err?.code ?? `http_${res.statusCode}`, err?.message ?? summarize(text), err?.param)
-        if (isFatalStatus(res.statusCode)) throw failure
-        outcome = { status: res.statusCode, code: err?.code }
-        waitMs = parseRetryAfter(headerValue(res.headers['retry-after']))
+        const json = overCap ? undefined : parseJson(text)
+        if (ok) {
+          if (json) return { status: res.statusCode, json }
+          // The server did the work but its answer was lost on the way. Where a repeat is a replay
+          // (a GET, a keyed POST) it brings the same answer back; a bare POST must not be repeated.
+          failure = unexpected(opts.operation, res.statusCode, text)
+          outcome = { status: res.statusCode, unreadable: true }
+        } else {
+          const err = readError(json)
+          failure = new ApiError(opts.operation, res.statusCode, err?.code ?? `http_${res.statusCode}`, err?.message ?? summarize(text), err?.param)
+          if (isFatalStatus(res.statusCode)) throw failure
+          outcome = { status: res.statusCode, code: err?.code }
+          waitMs = parseRetryAfter(headerValue(res.headers['retry-after']))
+        }
       } catch (error) {
         if (error instanceof ApiError) throw error
         if (this.options.signal?.aborted) throw error
+        if (reqSignal?.aborted || this.deadlinePassed) throw new DeadlineError(opts.operation, 'while waiting for the answer')
         const code = (error as { code?: unknown }).code
         if (!isNetworkCode(code)) throw error
         outcome = { networkCode: code }
@@ -114,7 +154,7 @@ export class HeygenClient {
       const delay = waitMs !== undefined ? Math.min(waitMs, this.retry.retryAfterCapMs) : backoffMs(attempt, this.retry)
       this.stats.retries++
       this.log(`${opts.operation}: ${describeOutcome(outcome)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`)
-      await sleep(delay, this.options.signal)
+      await this.sleepWithin(delay, opts.operation, `to retry after ${describeOutcome(outcome)}`)
     }
   }
 
@@ -137,7 +177,9 @@ export function routeUrl(apiUrl: URL, route: string): URL {
 }
 
 function describeOutcome(outcome: Outcome): string {
-  return 'networkCode' in outcome ? outcome.networkCode : `HTTP ${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`
+  if ('networkCode' in outcome) return outcome.networkCode
+  if (outcome.unreadable) return `HTTP ${outcome.status} with an unreadable body`
+  return `HTTP ${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

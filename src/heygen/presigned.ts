@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import { request, type Dispatcher } from 'undici'
+import { ERROR_BODY_CAP, readCapped } from './capped-body.js'
 
 /**
  * Requests to presigned storage URLs. The signature is the credential: these never carry the API
@@ -44,35 +45,60 @@ export async function putFile(
     dispatcher,
     signal
   })
-  const text = await res.body.text()
+  const { text } = await readCapped(res.body, ERROR_BODY_CAP)
   if (res.statusCode < 200 || res.statusCode >= 300) {
     throw new PresignedError(res.statusCode, `upload to storage answered HTTP ${res.statusCode}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`)
   }
 }
 
+/** What a download said about itself, for checking the file before it is called a video. */
+export interface DownloadInfo {
+  contentType?: string
+  bytes: number
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal
+  /** Names the file in messages: "video 'intro-en' (render abc)". */
+  label: string
+  /** Runs on the complete .part file; a throw keeps it from ever reaching `dest`. */
+  verify?: (partPath: string, info: DownloadInfo) => Promise<void>
+}
+
 /**
  * Streams a file to disk. Written to a .part file and renamed only when every announced byte
- * arrived, so a cut connection never leaves a truncated file that looks like a video.
+ * arrived and `verify` accepted it, so a cut connection or an error page never leaves a file at
+ * `dest` that looks like a video.
  */
-export async function downloadFile(rawUrl: string, dest: string, dispatcher: Dispatcher, signal?: AbortSignal): Promise<number> {
+export async function downloadFile(rawUrl: string, dest: string, dispatcher: Dispatcher, opts: DownloadOptions): Promise<number> {
   const url = checkUrl(rawUrl)
-  const res = await request(url, { method: 'GET', dispatcher, signal, headers: { accept: '*/*' } })
+  const res = await request(url, { method: 'GET', dispatcher, signal: opts.signal, headers: { accept: '*/*' } })
   if (res.statusCode !== 200) {
-    const text = await res.body.text().catch(() => '')
-    throw new PresignedError(res.statusCode, `download answered HTTP ${res.statusCode}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`)
+    const { text } = await readCapped(res.body, ERROR_BODY_CAP).catch(() => ({ text: '' }))
+    throw new PresignedError(res.statusCode, `download of ${opts.label} answered HTTP ${res.statusCode}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`)
   }
-  const expected = Number(res.headers['content-length'])
+  const announced = res.headers['content-length']
+  const expected = announced === undefined ? undefined : Number(announced)
+  const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined
   const part = `${dest}.part`
   let received = 0
   res.body.on('data', (chunk: Buffer) => {
     received += chunk.length
   })
+  const of = expected !== undefined && Number.isFinite(expected) ? ` of ${expected}` : ''
   try {
-    await pipeline(res.body, createWriteStream(part))
-    if (Number.isFinite(expected) && received !== expected) {
-      throw new PresignedError(0, `download was cut short: ${received} of ${expected} bytes`)
+    try {
+      await pipeline(res.body, createWriteStream(part))
+    } catch (error) {
+      if (opts.signal?.aborted) throw error
+      const why = error instanceof Error ? error.message : String(error)
+      throw new PresignedError(0, `download of ${opts.label} was cut after ${received}${of} bytes (${why}); it will be retried`)
     }
-    if (received === 0) throw new PresignedError(0, 'download was empty')
+    if (expected !== undefined && Number.isFinite(expected) && received !== expected) {
+      throw new PresignedError(0, `download of ${opts.label} was cut short: ${received}${of} bytes arrived; it will be retried`)
+    }
+    if (received === 0) throw new PresignedError(0, `download of ${opts.label} was empty; it will be retried`)
+    await opts.verify?.(part, { contentType, bytes: received })
     await rename(part, dest)
     return received
   } catch (error) {

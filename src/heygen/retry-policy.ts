@@ -28,7 +28,8 @@ const NETWORK_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
 ])
 
-export type Outcome = { status: number; code?: string } | { networkCode: string }
+/** `unreadable`: a 2xx whose body did not parse, so the answer was lost after the work was done. */
+export type Outcome = { status: number; code?: string; unreadable?: boolean } | { networkCode: string }
 
 export function isNetworkCode(code: unknown): code is string {
   return typeof code === 'string' && NETWORK_CODES.has(code)
@@ -36,6 +37,7 @@ export function isNetworkCode(code: unknown): code is string {
 
 export function shouldRetry(outcome: Outcome, safeToRepeat: boolean): boolean {
   if ('networkCode' in outcome) return safeToRepeat && NETWORK_CODES.has(outcome.networkCode)
+  if (outcome.unreadable) return safeToRepeat
   if (outcome.status === 429) return true
   // The original request is still being processed under this key: waiting is the whole fix.
   if (outcome.status === 409 && outcome.code === 'request_in_progress') return true

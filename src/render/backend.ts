@@ -21,4 +21,9 @@ export interface RenderBackend {
    * It makes one attempt: the watcher has a cheaper fallback than retrying.
    */
   statusMany?(renderIds: ReadonlySet<string>, options?: { createdSince?: number }): Promise<Map<string, RenderDetail>>
+  /**
+   * Optional: the epoch ms of timeout-minutes, so every call, retry and wait inside the backend
+   * ends there (a Retry-After or a hanging request included) instead of at its own timeout.
+   */
+  setDeadline?(at: number): void
 }

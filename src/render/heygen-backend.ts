@@ -1,22 +1,34 @@
 import type { HeygenClient } from '../heygen/client.js'
 import { PresignedError, downloadFile } from '../heygen/presigned.js'
 import { createRender, getRender, listRenders, type RenderDetail } from '../heygen/renders.js'
+import { DeadlineError } from '../heygen/deadline.js'
 import { DEFAULT_RETRY, backoffMs } from '../heygen/retry-policy.js'
-import { sleep } from '../heygen/sleep.js'
 import { UserError } from '../user-error.js'
 import type { RenderBackend } from './backend.js'
+import { onPathAll } from './local-toolchain.js'
 import type { RenderJob } from './plan.js'
+import { CorruptVideo, checkVideo } from './video-check.js'
 
-const DOWNLOAD_TRIES = 6
+/** Without a deadline (never in a run: the scheduler always sets one) downloads give up after this many tries. */
+const DOWNLOAD_TRIES_WITHOUT_DEADLINE = 6
 const LIST_PAGE = 100
 /** A bound on one tick's paging, however busy the account: past it, asking directly is cheaper. */
 const LIST_PAGES_MAX = 10
 
 export class HeygenBackend implements RenderBackend {
+  /** ffprobe when installed: a downloaded video's duration is then checked against the API's. */
+  private readonly ffprobe: string | undefined
+
   constructor(
     private readonly client: HeygenClient,
     private readonly assetId: string
-  ) {}
+  ) {
+    this.ffprobe = process.env.HYPERFRAMES_FFPROBE_PATH?.trim() || onPathAll('ffprobe')[0]
+  }
+
+  setDeadline(at: number): void {
+    this.client.setDeadline(at)
+  }
 
   submit(job: RenderJob, key: string): Promise<string> {
     return createRender(this.client, { project: { type: 'asset_id', asset_id: this.assetId }, ...job.request }, key, job.name)
@@ -48,18 +60,37 @@ export class HeygenBackend implements RenderBackend {
     }
   }
 
-  /** Signed video URLs are short-lived: on a refusal or a cut transfer, ask for a fresh one. */
+  /**
+   * Signed video URLs are short-lived: on a refusal, a cut transfer or a file that is not a whole
+   * video, ask for a fresh one and try again, until timeout-minutes. A render paid for is worth
+   * every retry the deadline allows; a file that failed its checks never reaches `dest`.
+   */
   async fetchVideo(detail: RenderDetail, job: RenderJob, dest: string): Promise<number> {
     let current = detail
+    const label = `video '${job.name}' (render ${detail.renderId})`
     for (let attempt = 1; ; attempt++) {
       if (!current.videoUrl) throw new UserError(`Render '${job.name}' (${current.renderId}) completed without a video_url.`)
+      const signal = this.client.requestSignal()
       try {
-        return await downloadFile(current.videoUrl, dest, this.client.dispatcher, this.client.signal)
+        const expected = { duration: current.duration, ffprobe: this.ffprobe }
+        return await downloadFile(current.videoUrl, dest, this.client.dispatcher, {
+          signal,
+          label,
+          verify: (part, arrived) => checkVideo(part, arrived, expected, label)
+        })
       } catch (error) {
-        if (this.client.signal?.aborted || attempt >= DOWNLOAD_TRIES) throw error
-        const retryable = error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true
-        if (!retryable) throw error
-        if (!(error instanceof PresignedError) || error.status >= 500 || error.status === 429) await sleep(backoffMs(attempt, DEFAULT_RETRY), this.client.signal)
+        if (this.client.signal?.aborted) throw error
+        const message = error instanceof Error ? error.message : String(error)
+        const ranOut = (): DeadlineError => new DeadlineError(`Download of ${label}`, `after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${message})`)
+        if (signal?.aborted || this.client.deadlinePassed) throw ranOut()
+        const retryable =
+          error instanceof CorruptVideo ||
+          (error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true)
+        if (!retryable || (!this.client.hasDeadline && attempt >= DOWNLOAD_TRIES_WITHOUT_DEADLINE)) throw error
+        this.client.log(message)
+        await this.client.sleepWithin(backoffMs(attempt, DEFAULT_RETRY), `Download of ${label}`, 'to fetch it again').catch((error: unknown) => {
+          throw error instanceof DeadlineError ? ranOut() : error
+        })
         current = await getRender(this.client, current.renderId, job.name)
       }
     }

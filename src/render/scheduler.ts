@@ -1,4 +1,5 @@
 import { ApiError, isFatalStatus } from '../heygen/api-error.js'
+import { DeadlineError } from '../heygen/deadline.js'
 import { untrustedText } from '../untrusted-text.js'
 import { isKnownStatus, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
@@ -24,8 +25,6 @@ export interface SchedulerOptions {
   signal?: AbortSignal
   poll?: PollPolicy
   log: RenderLog
-  /** Epoch ms when this run started: a failed render created before it belongs to an earlier run. */
-  runStartedAt: number
 }
 
 export interface SchedulerResult {
@@ -39,6 +38,7 @@ export interface SchedulerResult {
  */
 export async function runRenders(outcomes: RenderOutcome[], backend: RenderBackend, opts: SchedulerOptions): Promise<SchedulerResult> {
   const result: SchedulerResult = {}
+  backend.setDeadline?.(opts.deadline)
   // One watcher for every render in flight: a tick learns all their statuses at once.
   const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll, log: (line) => opts.log.info(line) })
   let next = 0
@@ -48,6 +48,12 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
     if (opts.signal?.aborted) {
       outcome.status = outcome.renderId ? 'cancelled' : 'pending'
       note('stopped: the job was cancelled')
+    } else if (error instanceof DeadlineError || Date.now() >= opts.deadline) {
+      // Whatever was going on, the deadline ended it: the render may still finish on HeyGen.
+      outcome.status = outcome.renderId ? 'timed_out' : 'pending'
+      const what = error instanceof Error ? error.message : String(error)
+      outcome.failureMessage = outcome.renderId ? `${what} (render id ${outcome.renderId})` : `not submitted: ${what}`
+      note(outcome.failureMessage)
     } else {
       outcome.status = 'error'
       // Any error may quote a server (a storage error page, a socket message): made safe like API text.
@@ -128,14 +134,28 @@ async function runOne(
   if (!opts.wait) return undefined
 
   let end = await waitForTerminal(outcome, watcher, note)
-  // A key replays for 24 h, failures included. A failure left by an earlier run is submitted again
-  // under a key that names it; a re-run after that replays the new render instead of paying again.
-  for (let hop = 0; end?.detail.status === 'failed' && isFromEarlierRun(end.detail, opts) && hop < MAX_RETRY_HOPS; hop++) {
+  // A key replays for 24 h, failures included. A render that was already 'failed' when this run
+  // first saw it was made by an earlier run (this run's own are seen queued or rendering first):
+  // it is submitted again under a key that names it. A re-run follows that chain by replays, which
+  // cost nothing, and at most one render per entry is created by any one run (one more only when
+  // this run's own render failed before the first status check). No clock is compared with
+  // HeyGen's: created_at says nothing reliable about who made a render.
+  for (let hop = 0; end?.detail.status === 'failed' && end.firstSeenFailed && hop < MAX_RETRY_HOPS; hop++) {
     note(`render ${end.detail.renderId} failed in an earlier run (${end.detail.failureMessage ?? 'no message'}); submitting it again`)
     outcome.key = retryKey(baseKey, end.detail.renderId)
     outcome.renderId = await backend.submit(job, outcome.key)
+    // Looked at at once: a replay of an earlier run's failure is already failed; a render this
+    // create just made cannot be, so it is this run's and ends the chain whatever becomes of it.
+    const first = await watcher.refetch(outcome.renderId, job)
+    if (first.status === 'failed') {
+      note(`submitted again: replayed ${outcome.renderId}, which had failed too (idempotency key ${outcome.key})`)
+      end = { detail: first, fresh: true, firstSeenFailed: true }
+      continue
+    }
     note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
     end = await waitForTerminal(outcome, watcher, note)
+    if (end) end.firstSeenFailed = false
+    break
   }
   if (!end) return undefined
   const renderId = outcome.renderId
@@ -167,16 +187,16 @@ async function runOne(
 
 const MAX_RETRY_HOPS = 10
 
-function isFromEarlierRun(detail: RenderDetail, opts: SchedulerOptions): boolean {
-  // created_at is whole seconds; one more second of slack absorbs clock skew with the API.
-  return detail.createdAt !== undefined && detail.createdAt * 1000 < opts.runStartedAt - 1000
-}
+/** How a render ended, and whether this run ever saw it unfinished. */
+type Seen = Ended & { firstSeenFailed: boolean }
 
 /** Waits for one render to end; returns undefined when the deadline passed first. */
-async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<Ended | undefined> {
+async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<Seen | undefined> {
   let last: RenderStatus | undefined
   let unknownNoted = false
-  const end = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
+  let first: RenderStatus | undefined
+  const ended = await watcher.wait(outcome.renderId as string, outcome.job, (status) => {
+    first ??= status
     last = status
     if (!isKnownStatus(status)) {
       // Logged once: a service that reports it on every tick would otherwise flood the log.
@@ -187,6 +207,7 @@ async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, n
     note(`status: ${status}`)
     if (status === 'queued' || status === 'rendering') outcome.status = status
   })
+  const end = ended && { ...ended, firstSeenFailed: first === 'failed' }
   if (!end) {
     outcome.status = 'timed_out'
     outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`

@@ -1,0 +1,27 @@
+import { UserError } from '../user-error.js'
+
+/**
+ * timeout-minutes ran out while a call was waiting or retrying. The render stage reads a passed
+ * deadline as "timed out", so what was submitted is reported with its render id, not as an error.
+ */
+export class DeadlineError extends UserError {
+  override name = 'DeadlineError'
+  constructor(readonly operation: string, detail: string) {
+    super(`${operation}: timeout-minutes ran out ${detail}`)
+  }
+}
+
+/** Milliseconds left before `deadline` (Infinity without one), never negative. */
+export function remainingMs(deadline: number | undefined, now: number = Date.now()): number {
+  return deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - now)
+}
+
+/**
+ * The run's cancel signal, also aborted when the deadline comes: a hanging request or a long
+ * Retry-After wait ends there instead of at its own timeout.
+ */
+export function boundedSignal(signal: AbortSignal | undefined, deadline: number | undefined): AbortSignal | undefined {
+  if (deadline === undefined) return signal
+  const timer = AbortSignal.timeout(Math.max(1, remainingMs(deadline)))
+  return signal ? AbortSignal.any([signal, timer]) : timer
+}
