@@ -1,9 +1,9 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import { ApiError, isFatalStatus } from './api-error.js'
 import { ERROR_BODY_CAP, JSON_BODY_CAP, readCapped } from './capped-body.js'
-import { DeadlineError, boundedSignal, remainingMs } from './deadline.js'
+import { DeadlineError, boundedSignal, remainingMs } from '../deadline.js'
 import { DEFAULT_RETRY, backoffMs, isNetworkCode, parseRetryAfter, shouldRetry, type Outcome, type RetryPolicy } from './retry-policy.js'
-import { sleep } from './sleep.js'
+import { sleep } from '../sleep.js'
 
 export interface HeygenClientOptions {
   apiUrl: URL

@@ -5,7 +5,7 @@ import type { HeygenClient } from './client.js'
 import { dataObject, requireString } from './envelope.js'
 import { PresignedError, putFile } from './presigned.js'
 import { DEFAULT_RETRY, backoffMs } from './retry-policy.js'
-import { sleep } from './sleep.js'
+import { sleep } from '../sleep.js'
 
 export interface ZipToUpload {
   zipPath: string

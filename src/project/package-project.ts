@@ -45,7 +45,12 @@ export async function packageProject(project: InspectedProject, log: ProjectLog,
     checkZipSize(zip.size, zip.files, project.label)
     return { ...zip, external, ...(lint ? { lint } : {}) }
   } catch (error) {
-    await rm(dir, { recursive: true, force: true })
+    await removePackage({ zipPath: path.join(dir, 'project.zip') })
     throw error
   }
+}
+
+/** The zip's temp folder goes with it: the package stage made both, and only it removes them. */
+export async function removePackage(zip: { zipPath: string }): Promise<void> {
+  await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
 }

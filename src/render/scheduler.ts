@@ -1,8 +1,6 @@
-import { ApiError, isFatalStatus } from '../heygen/api-error.js'
-import { DeadlineError } from '../heygen/deadline.js'
 import { untrustedText } from '../untrusted-text.js'
-import { isKnownStatus, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
-import type { RenderBackend } from './backend.js'
+import { isKnownStatus, type RenderBackend, type RenderDetail, type RenderStatus } from './backend.js'
+import { BackendError, failureKind } from './failure-kind.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
 import { StatusWatcher, type Ended, type PollPolicy } from './status-watcher.js'
@@ -28,8 +26,8 @@ export interface SchedulerOptions {
 }
 
 export interface SchedulerResult {
-  /** A 401/402/403: every further call would fail the same way, so the run stopped early. */
-  fatal?: ApiError
+  /** A fatal backend error (a refused key or credit): every further call would fail the same way, so the run stopped early. */
+  fatal?: BackendError
 }
 
 /**
@@ -48,7 +46,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
     if (opts.signal?.aborted) {
       outcome.status = outcome.renderId ? 'cancelled' : 'pending'
       note('stopped: the job was cancelled')
-    } else if (error instanceof DeadlineError || Date.now() >= opts.deadline) {
+    } else if (failureKind(error) === 'deadline' || Date.now() >= opts.deadline) {
       // Whatever was going on, the deadline ended it: the render may still finish on HeyGen.
       outcome.status = outcome.renderId ? 'timed_out' : 'pending'
       const what = error instanceof Error ? error.message : String(error)
@@ -58,9 +56,9 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       outcome.status = 'error'
       // Any error may quote a server (a storage error page, a socket message): made safe like API text.
       outcome.failureMessage = untrustedText(error instanceof Error ? error.message : String(error))
-      if (error instanceof ApiError) {
+      if (error instanceof BackendError) {
         outcome.errorCode = error.code
-        if (isFatalStatus(error.status)) result.fatal ??= error
+        if (error.kind === 'fatal') result.fatal ??= error
       }
       note(`error: ${outcome.failureMessage}`)
     }
@@ -176,7 +174,7 @@ async function runOne(
     // Signed video URLs are short-lived: a completion learnt from a listing is fetched once more.
     const detail = fresh ? listed : await watcher.refetch(renderId, job)
     settle(detail)
-    const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
+    const dest = path.join(opts.outputDir, `${job.name}.${job.settings.format}`)
     outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
     outcome.videoPath = dest
     outcome.videoUrl = detail.videoUrl

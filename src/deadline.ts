@@ -1,4 +1,4 @@
-import { UserError } from '../user-error.js'
+import { UserError } from './user-error.js'
 
 /**
  * timeout-minutes ran out while a call was waiting or retrying. The render stage reads a passed
