@@ -23,6 +23,9 @@ export interface SchedulerOptions {
   signal?: AbortSignal
   poll?: PollPolicy
   log: RenderLog
+  /** The clock `deadline` is on, and the timer of every wait: tests pass their own. */
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 export interface SchedulerResult {
@@ -38,15 +41,16 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   const result: SchedulerResult = {}
   backend.setDeadline?.(opts.deadline)
   // One watcher for every render in flight: a tick learns all their statuses at once.
-  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll, log: (line) => opts.log.info(line) })
+  const now = opts.now ?? Date.now
+  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll, now, sleep: opts.sleep, log: (line) => opts.log.info(line) })
   let next = 0
-  const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || Date.now() >= opts.deadline
+  const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || now() >= opts.deadline
 
   const fail = (outcome: RenderOutcome, error: unknown, note: (line: string) => void): void => {
     if (opts.signal?.aborted) {
       outcome.status = outcome.renderId ? 'cancelled' : 'pending'
       note('stopped: the job was cancelled')
-    } else if (failureKind(error) === 'deadline' || Date.now() >= opts.deadline) {
+    } else if (failureKind(error) === 'deadline' || now() >= opts.deadline) {
       // Whatever was going on, the deadline ended it: the render may still finish on HeyGen.
       outcome.status = outcome.renderId ? 'timed_out' : 'pending'
       const what = error instanceof Error ? error.message : String(error)
@@ -73,7 +77,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       const outcome = outcomes[next++]
       const lines: string[] = []
       const note = (line: string): void => {
-        lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
+        lines.push(`${new Date(now()).toISOString().slice(11, 19)} ${line}`)
       }
       let collect: (() => Promise<void>) | undefined
       try {
