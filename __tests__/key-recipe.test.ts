@@ -1,4 +1,5 @@
 import type { ActionInputs } from '../src/inputs/read-inputs.js'
+import { createBody } from '../src/heygen/renders.js'
 import { keyedRequest, renderKey } from '../src/render/idempotency.js'
 import { planJobs } from '../src/render/job.js'
 
@@ -41,5 +42,15 @@ describe('the key recipe', () => {
     expect(renderKey({ sha: SHA, zipSha256: ZIP, request: keyedRequest(job), rerun: { runId: 7, attempt: 2 } })).toBe(
       `hf-${SHA}-5ff238ce628c4ef5b31ea396d23a8a84-run7.2`
     )
+  })
+
+  it('digests exactly what HeyGen is sent, but the asset', () => {
+    // The API replays a key even for another body: the digest must cover every field sent.
+    for (const over of [{}, { composition: 'scenes/intro.html', callbackUrl: 'https://example.com/hook', settings: { fps: 24, quality: 'high', format: 'mov', resolution: '4k', aspectRatio: '1:1' } }] as Array<Partial<ActionInputs>>) {
+      for (const job of planJobs(inputs(over), SHA)) {
+        const { project: _project, ...sent } = createBody(job, 'asset-1')
+        expect(JSON.parse(JSON.stringify(keyedRequest(job)))).toEqual(sent)
+      }
+    }
   })
 })
