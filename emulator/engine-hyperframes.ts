@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { unpackZip } from '../src/project/unpack-zip.js'
 import type { LocalRenderer, LocalQuality } from '../src/local/local-renderer.js'
-import { extractFrame } from '../src/local/media-probe.js'
+import { extractFrame } from '../src/machine/media-probe.js'
 import type { EngineJob, RenderEngine } from './engine.js'
 
 /**

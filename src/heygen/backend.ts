@@ -1,5 +1,5 @@
 import { DeadlineError } from '../deadline.js'
-import { onPathAll } from '../local/local-toolchain.js'
+import { onPathAll } from '../machine/on-path.js'
 import type { RenderBackend, RenderDetail } from '../render/backend.js'
 import { BackendError, type FailureKind } from '../render/failure-kind.js'
 import type { RenderJob } from '../render/job.js'
