@@ -92,7 +92,7 @@ export class HeygenClient {
 
   /** Aborted on cancel or at the deadline: for requests made outside call() (downloads). */
   requestSignal(): AbortSignal | undefined {
-    return boundedSignal(this.options.signal, this.deadline)
+    return boundedSignal(this.options.signal, this.deadline, this.now())
   }
 
   get hasDeadline(): boolean {
