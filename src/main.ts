@@ -99,9 +99,9 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   const ctx = (state.ctx = readRunContext())
   const token = readGitHubToken() // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
+  state.github = new GitHubPublisher(ctx, readGitHubInputs(ctx, token, requested), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   const choice = decideBackend(requested, ctx)
-  state.github = new GitHubPublisher(ctx, readGitHubInputs(ctx, token, requested), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   if (choice.action === 'skip') {
     state.skipped = choice.reason
     core.notice(choice.reason)
