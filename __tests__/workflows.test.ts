@@ -94,7 +94,7 @@ describe('action.yml', () => {
 
   it('declares every output the sources set', () => {
     const set = new Set<string>()
-    for (const file of ['outputs.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', 'publish', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
+    for (const file of ['publish/outputs.ts', 'shard/shard-outputs.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
     expect([...set].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 

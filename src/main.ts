@@ -22,6 +22,14 @@ import { isSuccessStatus, type RenderOutcome } from './render/outcome.js'
 import { planJobs } from './render/plan.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
 import { UserError } from './user-error.js'
+import { planDigest } from './shard/plan-digest.js'
+import { commentOffWhenSharded, readShardInput, selectShard } from './shard/shard-mode.js'
+import { buildManifest, type ShardPlan } from './shard/shard-plan.js'
+import { shardLabel } from './shard/shard-spec.js'
+import { writeShardManifest } from './shard/write-manifest.js'
+import { writeShardOutputs } from './shard/shard-outputs.js'
+import { planShardsIfAsked } from './shard/plan-mode.js'
+import os from 'node:os'
 
 const coreLog: RenderLog = {
   info: (line) => core.info(line),
@@ -57,6 +65,8 @@ interface RunState {
   plan?: ZipPlan
   /** Who rendered, for the summary. */
   backendLabel?: string
+  /** Set in shard mode once the whole matrix is planned: the manifest is written from it. */
+  shardPlan?: ShardPlan
 }
 
 export async function run(): Promise<void> {
@@ -73,6 +83,7 @@ export async function run(): Promise<void> {
 
   let failure: string | undefined
   try {
+    if (await planShardsIfAsked()) return
     failure = await pipeline(state, cancel.signal, startedAt)
   } catch (error) {
     failure = describeError(error, cancel.signal)
@@ -89,7 +100,8 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
-  state.github = new GitHubPublisher(ctx, githubInputs, requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
+  const shard = readShardInput()
+  state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
   const choice: BackendDecision = requested.dryRun
@@ -116,6 +128,15 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
+  if (shard) {
+    // Planned, checked and keyed as a whole above; only now cut down to this shard's entries.
+    state.shardPlan = { shard, totalEntries: jobs.length, commentKey: githubInputs.commentKey, planDigest: planDigest({ backend: inputs.backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
+    state.outcomes = selectShard(state.outcomes, shard, inputs.backend, { info: (l) => core.info(l), notice: (l) => core.notice(l) })
+    if (state.outcomes.length === 0) {
+      await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
+      return undefined
+    }
+  }
   if (inputs.dryRun) {
     // Everything checked and packed; no client is even created, so no key is needed.
     state.plan = describeZip(zip)
@@ -201,6 +222,12 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
     error,
     skipped: state.skipped,
     ...(state.ctx ? runLinks(state.ctx) : {})
+  }
+  if (state.shardPlan && state.ctx) {
+    const manifest = buildManifest(state.shardPlan, state.ctx, header, results)
+    const file = await writeShardManifest(manifest, state.ctx, path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'hyperframes-shards'), { info: (l) => core.info(l), warning: (l) => core.warning(l) })
+    writeShardOutputs({ manifestPath: file })
+    header.settings += ` · shard ${shardLabel(state.shardPlan.shard)}`
   }
   try {
     await core.summary

@@ -1,0 +1,132 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { ShardManifest } from '../src/shard/manifest.js'
+import { emulatorInputs, makeWorkspace, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
+import { startArtifactServer, type ArtifactServer } from './support/artifact-server.js'
+import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+
+// Sharding end to end: dist/index.js runs as two (or more) shard jobs of one workflow run at the
+// same time against the emulator, the local artifact service and the local GitHub API.
+
+const COLORS = ['#ff0000', '#00ff00', '#0000ff', '#ffff00', '#00ffff']
+const MATRIX = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color })))
+const RUN_ID = 4242
+
+function prEvent(number: number, headSha: string): Record<string, unknown> {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: { number, state: 'open', head: { sha: headSha, ref: 'feature', repo: { full_name: 'octo/videos' } }, base: { sha: 'f'.repeat(40), ref: 'main', repo: { full_name: 'octo/videos' } } },
+    repository: { full_name: 'octo/videos', name: 'videos', owner: { login: 'octo' } }
+  }
+}
+
+describe('sharded renders', () => {
+  let emulator: Emulator
+  let github: GitHubServer
+  let artifacts: ArtifactServer
+  let workspace: string
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+    github = await startGitHubServer()
+    artifacts = await startArtifactServer()
+    workspace = makeWorkspace()
+  })
+  afterAll(async () => {
+    await emulator.close()
+    await github.close()
+    await artifacts.close()
+    rmSync(workspace, { recursive: true, force: true })
+  })
+
+  const shardRun = (shard: string, extra: Partial<RunOptions> = {}, inputs: Record<string, string> = {}): Promise<ActionRun> =>
+    runAction({
+      workspace,
+      runId: RUN_ID,
+      eventName: 'pull_request',
+      event: prEvent(7, 'a'.repeat(40)),
+      github: { apiUrl: github.url, token: github.token },
+      env: artifacts.env,
+      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', artifact: 'none', 'output-dir': `renders-${shard.replace('/', 'of')}`, shard, ...inputs }),
+      ...extra
+    })
+  const manifestOf = (run: ActionRun): ShardManifest => JSON.parse(readFileSync(run.outputs['shard-manifest'], 'utf8')) as ShardManifest
+
+  let one: ActionRun
+  let two: ActionRun
+
+  it('two shards at once render 1, 3, 5 and 2, 4, comment nothing and each write a manifest', async () => {
+    emulator.resetStats()
+    ;[one, two] = await Promise.all([shardRun('1/2'), shardRun('2/2')])
+    for (const run of [one, two]) {
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+    }
+    expect(one.results.map((r) => r.index)).toEqual([1, 3, 5])
+    expect(two.results.map((r) => r.index)).toEqual([2, 4])
+    expect(one.outputs.succeeded).toBe('3')
+    expect(two.outputs.succeeded).toBe('2')
+    expect(emulator.stats.rendersCreated).toBe(5)
+    expect(github.comments(7)).toEqual([])
+    expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+    expect(one.summary).toContain('3 of 3 succeeded')
+    expect(one.summary).toContain('shard 1/2')
+
+    const m1 = manifestOf(one)
+    const m2 = manifestOf(two)
+    expect(m1.shard).toEqual({ index: 1, count: 2 })
+    expect(m2.shard).toEqual({ index: 2, count: 2 })
+    expect(m1.total_entries).toBe(5)
+    expect(m1.plan_digest).toMatch(/^[0-9a-f]{64}$/)
+    expect(m2.plan_digest).toBe(m1.plan_digest)
+    expect([m1.run_id, m1.run_attempt, m1.sha]).toEqual([RUN_ID, 1, 'a'.repeat(40)])
+    expect(m2.results.map((r) => r.name)).toEqual(['2-T2', '4-T4'])
+    // Uploaded for collect, with a name unique per shard and attempt and a one-day retention.
+    const names = artifacts.artifacts().map((a) => a.name).sort()
+    expect(names).toEqual([expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-1of2-a1$/), expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-2of2-a1$/)])
+    for (const a of artifacts.artifacts()) expect((a.expiresAt?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(24 * 3600_000)
+  })
+
+  it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', async () => {
+    emulator.resetStats()
+    const whole = await shardRun('', {}, { comment: 'false' })
+    expect(whole.code).toBe(0)
+    expect(emulator.stats.rendersCreated).toBe(0)
+    expect(whole.results.map((r) => r.idempotency_key)).toEqual(
+      [...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key)
+    )
+    expect(whole.outputs['shard-manifest']).toBeUndefined()
+  })
+
+  it('a shard beyond the entries logs a notice and passes', async () => {
+    const extra = await shardRun('7/7', {}, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+    expect(extra.code).toBe(0)
+    expect(extra.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
+    expect(extra.results).toEqual([])
+    expect(existsSync(extra.outputs['shard-manifest'])).toBe(true)
+  })
+
+  it('a bad entry fails every shard alike, even one that would not render it', async () => {
+    const bad = JSON.stringify([{ title: 'A', color: '#ff0000' }, { title: 'B', colour: '#00ff00' }])
+    const runs = await Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: bad })))
+    for (const run of runs) {
+      expect(run.code).toBe(1)
+      expect(run.stdout).toMatch(/colour/)
+    }
+  })
+
+  it('mode: plan outputs the shards sized by entries-per-shard', async () => {
+    const plan = await shardRun('', {}, { mode: 'plan', 'entries-per-shard': '2' })
+    expect(plan.code).toBe(0)
+    expect(JSON.parse(plan.outputs.shards)).toEqual(['1/3', '2/3', '3/3'])
+  })
+
+  it('refuses a malformed shard before any call', async () => {
+    emulator.resetStats()
+    const run = await shardRun('3/2')
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("Input 'shard': '3/2' names shard 3 of 2")
+    expect(emulator.stats.requests).toEqual([])
+  })
+})
