@@ -22,8 +22,8 @@ export interface Finding {
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-/** `uses: <owner>/hyperframes-render-action@<ref>` in the examples means this action. */
-const OUR_ACTION = /(uses:\s*)[\w.-]+\/hyperframes-render-action@[\w.\-/]+/g
+/** `uses: <owner>/hyperframes-render-action[/collect]@<ref>` in the examples means this action (or its collect sub-action). */
+const OUR_ACTION = /(uses:\s*)[\w.-]+\/hyperframes-render-action(\/collect)?@[\w.\-/]+/g
 /**
  * actionlint 1.7.7 predates GitHub's node24 runtime, which action.yml uses on purpose. This one
  * finding is dropped, and said so; any other finding about action.yml still counts.
@@ -81,6 +81,8 @@ export async function lintWorkflows(files: string[]): Promise<{ findings: Findin
     nodeFs.mkdirSync(path.join(project, '.git'))
     nodeFs.mkdirSync(path.join(project, '.github', 'workflows'), { recursive: true })
     nodeFs.copyFileSync(path.join(ROOT, 'action.yml'), path.join(project, 'action.yml'))
+    nodeFs.mkdirSync(path.join(project, 'collect'))
+    nodeFs.copyFileSync(path.join(ROOT, 'collect', 'action.yml'), path.join(project, 'collect', 'action.yml'))
     nodeFs.symlinkSync(path.join(ROOT, 'dist'), path.join(project, 'dist'), 'dir')
 
     const runLint = loadActionlint()
@@ -88,7 +90,7 @@ export async function lintWorkflows(files: string[]): Promise<{ findings: Findin
     for (const file of files) {
       const source = nodeFs.readFileSync(file, 'utf8')
       const standIn = path.join(project, '.github', 'workflows', path.basename(file))
-      const local = source.replace(OUR_ACTION, '$1./')
+      const local = source.replace(OUR_ACTION, (_match, uses: string, sub: string | undefined) => `${uses}./${sub ? 'collect' : ''}`)
       nodeFs.writeFileSync(standIn, local)
       const rel = path.relative(ROOT, path.resolve(file))
       if (local === source) notes.push(`${rel}: does not use this action; linted as it is.`)

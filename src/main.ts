@@ -130,7 +130,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
   if (shard) {
     // Planned, checked and keyed as a whole above; only now cut down to this shard's entries.
-    state.shardPlan = { shard, totalEntries: jobs.length, commentKey: githubInputs.commentKey, planDigest: planDigest({ backend: inputs.backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
+    state.shardPlan = { shard, totalEntries: jobs.length, entryNames: jobs.map((j) => j.name), commentKey: githubInputs.commentKey, planDigest: planDigest({ backend: inputs.backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
     state.outcomes = selectShard(state.outcomes, shard, inputs.backend, { info: (l) => core.info(l), notice: (l) => core.notice(l) })
     if (state.outcomes.length === 0) {
       await rm(path.dirname(zip.zipPath), { recursive: true, force: true })

@@ -19,6 +19,8 @@ export interface ShardManifest {
   run_attempt: number
   /** The comment-key the shard resolved, so collect finds the same sticky comment. */
   comment_key: string
+  /** Every entry's name in index order, the whole matrix: collect names the entries no shard delivered. */
+  entry_names: string[]
   /** What the summary and the comment show above the table. */
   header: ManifestHeader
   /** The shard's own entries only. */
@@ -83,6 +85,7 @@ export function parseManifest(text: string, source: string): ShardManifest {
     run_id: value.run_id as number,
     run_attempt: value.run_attempt as number,
     comment_key: value.comment_key as string,
+    entry_names: Array.isArray(value.entry_names) ? value.entry_names.map(String) : [],
     header: {
       composition: typeof h.composition === 'string' ? h.composition : '',
       settings: typeof h.settings === 'string' ? h.settings : '',

@@ -11,6 +11,8 @@ export interface ShardPlan {
   totalEntries: number
   planDigest: string
   commentKey: string
+  /** Every entry's name, in index order. */
+  entryNames: string[]
 }
 
 export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHeader, results: ResultEntry[]): ShardManifest {
@@ -24,6 +26,7 @@ export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHe
     run_id: ctx.runId,
     run_attempt: ctx.runAttempt,
     comment_key: plan.commentKey,
+    entry_names: plan.entryNames,
     header: { composition: header.composition, settings: header.settings, asset_id: header.assetId ?? null, error: header.error ?? null },
     results
   }
