@@ -101,7 +101,7 @@ describe('action.yml', () => {
 
   it('declares every output the sources set', () => {
     const set = new Set<string>()
-    for (const file of ['publish/outputs.ts', 'shard/shard-outputs.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
+    for (const file of ['publish/outputs.ts', 'shard/shard-outputs.ts', 'local/renderer-cache.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
     expect([...set].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 
@@ -110,7 +110,7 @@ describe('action.yml', () => {
     expect(inputsRead(path.join(REPO_ROOT, 'src', 'collect'))).toEqual(Object.keys(collect.inputs).sort())
     expect(collect.runs).toEqual({ using: 'node24', main: '../dist/collect.js' })
     // The main action's outputs plus missing: a workflow switching to shards reads the same names.
-    expect(Object.keys(collect.outputs).sort()).toEqual([...Object.keys(action.outputs).filter((o) => !['shard-manifest', 'shards'].includes(o)), 'missing'].sort())
+    expect(Object.keys(collect.outputs).sort()).toEqual([...Object.keys(action.outputs).filter((o) => !['shard-manifest', 'shards', 'renderer-cache-hit'].includes(o)), 'missing'].sort())
   })
 
   it('runs the committed bundle on node24', () => {

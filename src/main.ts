@@ -30,6 +30,7 @@ import { writeShardManifest } from './shard/write-manifest.js'
 import { writeShardOutputs } from './shard/shard-outputs.js'
 import { planShardsIfAsked } from './shard/plan-mode.js'
 import os from 'node:os'
+import { actionsCacheStore, readCacheRendererInput, rendererInstallCache } from './local/renderer-cache.js'
 
 const coreLog: RenderLog = {
   info: (line) => core.info(line),
@@ -101,6 +102,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
   const shard = readShardInput()
+  const cacheRenderer = readCacheRendererInput()
   state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
@@ -146,7 +148,13 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   await mkdir(inputs.outputDir, { recursive: true })
 
   // HeyGen: upload once. Local: unpack once and render on this machine.
-  const opened = await openBackend(inputs, zip, { signal, log: coreLog, warning: (line) => core.warning(line), jobCount: jobs.length })
+  const opened = await openBackend(inputs, zip, {
+    signal,
+    log: coreLog,
+    warning: (line) => core.warning(line),
+    jobCount: state.outcomes.length,
+    installCache: cacheRenderer ? rendererInstallCache(actionsCacheStore(), { info: (l) => core.info(l), debug: (l) => core.debug(l) }) : undefined
+  })
   try {
     state.assetId = opened.assetId
     state.backendLabel = opened.label
