@@ -1,8 +1,9 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { rendererCacheKey, rendererInstallCache, type RendererCacheStore } from '../src/local/renderer-cache.js'
+import { actionsCacheStore, rendererCacheKey, rendererInstallCache, type RendererCacheStore } from '../src/local/renderer-cache.js'
 import { ensureHyperframesCli } from '../src/render/hyperframes-cli.js'
+import { startCacheServer, type CacheServer } from './support/cache-server.js'
 
 // The renderer cache through its store interface: a folder-backed store stands in for the Actions
 // cache (the same calls, restore before installing and save after), and failing stores show that
@@ -159,5 +160,63 @@ describe('renderer cache', () => {
     const cli = await ensureHyperframesCli({ cacheRoot: freshToolCache(), log: rec.log.info, cache: rendererInstallCache(store, rec.log, () => undefined) })
     expect(installs()).toBe(before + 1)
     expect(existsSync(cli.entry)).toBe(true)
+  })
+})
+
+describe('renderer cache on the Actions cache service (@actions/cache against a local stand-in)', () => {
+  let service: CacheServer
+  const saved: Record<string, string | undefined> = {}
+
+  beforeAll(async () => {
+    service = await startCacheServer()
+    const env = { ...service.env, RUNNER_TEMP: mkdtempSync(path.join(root, 'runner-temp-')), GITHUB_SERVER_URL: 'https://github.com', GITHUB_WORKSPACE: root }
+    for (const [k, v] of Object.entries(env)) {
+      saved[k] = process.env[k]
+      process.env[k] = v
+    }
+  })
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+    await service.close()
+  })
+
+  it('a second job on a fresh tool cache restores instead of installing', async () => {
+    // Hosted runners put the tool cache at the same path on every machine, and the service keys
+    // an entry on its paths too: each job starts with an empty folder at that one path.
+    const toolCache = path.join(root, 'hostedtoolcache')
+    const before = installs()
+    const hits: boolean[] = []
+    const first = recorder()
+    await ensureHyperframesCli({ cacheRoot: toolCache, log: first.log.info, cache: rendererInstallCache(actionsCacheStore(), first.log, (h) => hits.push(h)) })
+    expect(installs()).toBe(before + 1)
+    expect(service.entries.map((e) => [e.key, e.finalized])).toEqual([[rendererCacheKey(VERSION), true]])
+    expect(first.debug).toEqual([`Renderer cache miss for ${rendererCacheKey(VERSION)}.`])
+
+    rmSync(toolCache, { recursive: true, force: true })
+    const second = recorder()
+    const cli = await ensureHyperframesCli({ cacheRoot: toolCache, log: second.log.info, cache: rendererInstallCache(actionsCacheStore(), second.log, (h) => hits.push(h)) })
+    expect(installs()).toBe(before + 1)
+    expect(existsSync(cli.entry)).toBe(true)
+    expect(hits).toEqual([false, true])
+    expect(service.calls).toEqual(['GetCacheEntryDownloadURL', 'CreateCacheEntry', 'put-blob', 'FinalizeCacheEntryUpload', 'GetCacheEntryDownloadURL', 'get-blob'])
+    expect(second.lines).toEqual([`Restored the HyperFrames renderer (hyperframes@${VERSION}) from the Actions cache.`])
+  })
+
+  // 403 (a token without cache scopes) is answered at once; a 5xx is the same path after the
+  // library's own retries, which take about a minute.
+  it('a failing cache service never fails the install', async () => {
+    service.failWith(403)
+    try {
+      const rec = recorder()
+      const before = installs()
+      const cli = await ensureHyperframesCli({ cacheRoot: freshToolCache(), log: rec.log.info, cache: rendererInstallCache(actionsCacheStore(), rec.log, () => undefined) })
+      expect(existsSync(cli.entry)).toBe(true)
+      expect(installs()).toBe(before + 1)
+    } finally {
+      service.failWith(undefined)
+    }
   })
 })
