@@ -18,6 +18,7 @@ function manifest(index: number, count: number, attempt = 1, extra: Partial<Shar
     comment_key: 'project/index.html',
     entry_names: NAMES,
     header: { composition: 'project/index.html', settings: 'draft', asset_id: null, error: null },
+    skipped: null,
     results: shardIndexes(NAMES.length, { index, count }).map((i) => resultEntry(i, {}, status, { name: NAMES[i - 1], render_id: `r${i}-a${attempt}` })),
     ...extra
   }
@@ -59,5 +60,12 @@ describe('merging shard manifests', () => {
     const merged = mergeManifests([manifest(1, 2, 1, { header: { composition: 'x', settings: 's', asset_id: 'asset-1', error: 'boom' } }), manifest(2, 2)])
     expect(merged.shardErrors).toEqual(['shard 1/2: boom'])
     expect(merged.header.asset_id).toBe('asset-1')
+  })
+
+  it('reports a run whose every shard skipped on purpose as skipped, with nothing missing', () => {
+    const skip = { skipped: 'api-key is empty', plan_digest: '', total_entries: 0, results: [] }
+    const merged = mergeManifests([manifest(1, 2, 1, skip), manifest(2, 2, 1, skip)])
+    expect(merged.skipped).toBe('api-key is empty')
+    expect([merged.results, merged.missing]).toEqual([[], []])
   })
 })

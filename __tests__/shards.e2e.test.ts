@@ -210,6 +210,27 @@ describe('sharded renders', () => {
     }
   })
 
+  it('shards skipped for want of a key still report, and collect stays green with skipped=true', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
+    try {
+      const runs = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { runId: RUN_ID + 2 }, { 'api-key': '' })))
+      for (const run of runs) {
+        expect(run.code).toBe(0)
+        expect(run.outputs.skipped).toBe('true')
+        copyFileSync(run.outputs['shard-manifest'], path.join(dir, path.basename(run.outputs['shard-manifest'])))
+      }
+      const comment = { ...ourComments()[0] }
+      const run = await collectRun({ 'results-path': dir }, { runId: RUN_ID + 2 })
+      expect(run.code).toBe(0)
+      expect(run.outputs.skipped).toBe('true')
+      expect(run.outputs.missing).toBe('0')
+      expect(run.stdout).toContain('::notice::Every shard skipped:')
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', async () => {
     emulator.resetStats()
     const whole = await shardRun('', {}, { comment: 'false' })

@@ -24,7 +24,7 @@ import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
 import { UserError } from './user-error.js'
 import { planDigest } from './shard/plan-digest.js'
 import { commentOffWhenSharded, readShardInput, selectShard } from './shard/shard-mode.js'
-import { buildManifest, type ShardPlan } from './shard/shard-plan.js'
+import { buildManifest, skippedShardPlan, type ShardPlan } from './shard/shard-plan.js'
 import { shardLabel } from './shard/shard-spec.js'
 import { writeShardManifest } from './shard/write-manifest.js'
 import { writeShardOutputs } from './shard/shard-outputs.js'
@@ -112,6 +112,8 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   if (choice.action === 'skip') {
     state.skipped = choice.reason
     core.notice(choice.reason)
+    // collect still hears from a skipped shard, so a fork's pull request stays green there too.
+    if (shard) state.shardPlan = skippedShardPlan(shard, githubInputs.commentKey)
     return undefined
   }
   if (choice.notice) {
@@ -232,7 +234,7 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
   if (state.shardPlan && state.ctx) {
-    const manifest = buildManifest(state.shardPlan, state.ctx, header, results)
+    const manifest = buildManifest(state.shardPlan, state.ctx, header, results, state.skipped)
     const file = await writeShardManifest(manifest, state.ctx, path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'hyperframes-shards'), { info: (l) => core.info(l), warning: (l) => core.warning(l) })
     writeShardOutputs({ manifestPath: file })
     header.settings += ` · shard ${shardLabel(state.shardPlan.shard)}`

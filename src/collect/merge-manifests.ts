@@ -18,6 +18,8 @@ export interface MergedRun {
   header: ManifestHeader
   /** The shards' own step failures, each prefixed with its shard. */
   shardErrors: string[]
+  /** Set when every shard skipped on purpose: their reason. */
+  skipped?: string
 }
 
 const attemptOf = (m: ShardManifest): string => `${shardLabel(m.shard)} (attempt ${m.run_attempt})`
@@ -29,6 +31,12 @@ const attemptOf = (m: ShardManifest): string => `${shardLabel(m.shard)} (attempt
  */
 export function mergeManifests(manifests: readonly ShardManifest[]): MergedRun {
   if (manifests.length === 0) throw new UserError('No shard manifests to collect: no render shard delivered one.')
+  // Every shard skipped on purpose (no api-key on a fork's pull request): nothing to merge or miss.
+  const skipped = manifests.find((m) => m.skipped)?.skipped
+  if (skipped && manifests.every((m) => m.skipped)) {
+    const first = manifests[0]
+    return { results: [], missing: [], used: [...manifests], sha: first.sha, commentKey: first.comment_key, header: first.header, shardErrors: [], skipped }
+  }
   const newest = new Map<string, ShardManifest>()
   for (const m of manifests) {
     const label = shardLabel(m.shard)

@@ -43,6 +43,13 @@ async function collect(): Promise<string | undefined> {
     `Collected ${merged.used.length} shard${merged.used.length === 1 ? '' : 's'} (${merged.used.map((m) => `${shardLabel(m.shard)} attempt ${m.run_attempt}`).join(', ')}): ` +
       `${merged.results.length - merged.missing.length} of ${merged.results.length} entries delivered${merged.missing.length ? `, missing ${merged.missing.join(', ')}` : ''}.`
   )
+  if (merged.skipped) {
+    core.notice(`Every shard skipped: ${merged.skipped}`)
+    writeOutputs([], undefined)
+    writeCollectOutputs({ missing: 0 })
+    writePublishOutputs({ skipped: true })
+    return undefined
+  }
   const commentKey = inputs.commentKey || merged.commentKey
   const gh = inputs.token && ctx.repository ? new GitHubClient({ token: inputs.token, apiUrl: githubApiUrl(), repository: ctx.repository, refuseOrigins: [] }, await loadGitHubModules()) : undefined
   const staleness = await checkStale(gh, ctx.pullRequest, merged.sha)

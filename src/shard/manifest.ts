@@ -25,6 +25,8 @@ export interface ShardManifest {
   header: ManifestHeader
   /** The shard's own entries only. */
   results: ResultEntry[]
+  /** Why the shard rendered nothing on purpose (on-missing-key: skip); null when it ran. */
+  skipped: string | null
 }
 
 export interface ManifestHeader {
@@ -92,7 +94,8 @@ export function parseManifest(text: string, source: string): ShardManifest {
       asset_id: typeof h.asset_id === 'string' ? h.asset_id : null,
       error: typeof h.error === 'string' ? h.error : null
     },
-    results: value.results as ResultEntry[]
+    results: value.results as ResultEntry[],
+    skipped: typeof value.skipped === 'string' ? value.skipped : null
   }
 }
 

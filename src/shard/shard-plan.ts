@@ -15,7 +15,12 @@ export interface ShardPlan {
   entryNames: string[]
 }
 
-export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHeader, results: ResultEntry[]): ShardManifest {
+/** A shard that rendered nothing on purpose (on-missing-key: skip) has no plan to report. */
+export function skippedShardPlan(shard: ShardSpec, commentKey: string): ShardPlan {
+  return { shard, totalEntries: 0, planDigest: '', commentKey, entryNames: [] }
+}
+
+export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHeader, results: ResultEntry[], skipped?: string): ShardManifest {
   return {
     schema: MANIFEST_SCHEMA,
     action_version: ACTION_VERSION,
@@ -28,6 +33,7 @@ export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHe
     comment_key: plan.commentKey,
     entry_names: plan.entryNames,
     header: { composition: header.composition, settings: header.settings, asset_id: header.assetId ?? null, error: header.error ?? null },
-    results
+    results,
+    skipped: skipped ?? null
   }
 }
