@@ -4,10 +4,11 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { HYPERFRAMES_VERSION } from '../src/render/hyperframes-cli.js'
 import { REPO_ROOT } from './paths.js'
 
-/** The CLI version compared against; pinned so that results stay comparable. */
-export const CLI_VERSION = '0.8.170'
+/** The CLI version compared against: the one the action pins, so the bench measures what users run. */
+export const CLI_VERSION = HYPERFRAMES_VERSION
 
 export function node22(): string {
   return execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'node22.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
