@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { mkdir, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { readGitHubInputs } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
@@ -29,7 +30,6 @@ import { shardLabel } from './shard/shard-spec.js'
 import { writeShardManifest } from './shard/write-manifest.js'
 import { writeShardOutputs } from './shard/shard-outputs.js'
 import { planShardsIfAsked } from './shard/plan-mode.js'
-import os from 'node:os'
 import { actionsCacheStore, readCacheRendererInput, rendererInstallCache } from './local/renderer-cache.js'
 
 const coreLog: RenderLog = {
