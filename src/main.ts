@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { mkdir, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { readGitHubInputs } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
@@ -24,6 +25,14 @@ import { planJobs } from './render/plan.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
 import { safeLogLine, untrustedText } from './untrusted-text.js'
 import { UserError } from './user-error.js'
+import { planDigest } from './shard/plan-digest.js'
+import { commentOffWhenSharded, readShardInput, selectShard } from './shard/shard-mode.js'
+import { buildManifest, skippedShardPlan, type ShardPlan } from './shard/shard-plan.js'
+import { shardLabel } from './shard/shard-spec.js'
+import { writeShardManifest } from './shard/write-manifest.js'
+import { writeShardOutputs } from './shard/shard-outputs.js'
+import { planShardsIfAsked } from './shard/plan-mode.js'
+import { actionsCacheStore, readCacheRendererInput, rendererInstallCache } from './local/renderer-cache.js'
 
 // The render stage's lines quote the API (render ids, retry reasons): no line of it may act as a
 // workflow command or repeat a secret, whatever the server put in it.
@@ -64,6 +73,8 @@ interface RunState {
   backendLabel?: string
   /** Lint findings, for the summary; unset when lint did not run. */
   lint?: ReportHeader['lint']
+  /** Set in shard mode once the whole matrix is planned: the manifest is written from it. */
+  shardPlan?: ShardPlan
 }
 
 export async function run(): Promise<void> {
@@ -79,6 +90,7 @@ export async function run(): Promise<void> {
 
   let failure: string | undefined
   try {
+    if (await planShardsIfAsked()) return
     failure = await pipeline(state, cancel.signal)
   } catch (error) {
     failure = describeError(error, cancel.signal)
@@ -95,7 +107,9 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
-  state.github = new GitHubPublisher(ctx, githubInputs, requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
+  const shard = readShardInput()
+  const cacheRenderer = readCacheRendererInput()
+  state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
   const choice: BackendDecision = requested.dryRun
@@ -104,6 +118,8 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   if (choice.action === 'skip') {
     state.skipped = choice.reason
     core.notice(choice.reason)
+    // collect still hears from a skipped shard, so a fork's pull request stays green there too.
+    if (shard) state.shardPlan = skippedShardPlan(shard, githubInputs.commentKey)
     return undefined
   }
   if (choice.notice) {
@@ -125,6 +141,15 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
   const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
   state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
+  if (shard) {
+    // Planned, checked and keyed as a whole above; only now cut down to this shard's entries.
+    state.shardPlan = { shard, totalEntries: jobs.length, entryNames: jobs.map((j) => j.name), commentKey: githubInputs.commentKey, planDigest: planDigest({ backend: inputs.backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
+    state.outcomes = selectShard(state.outcomes, shard, inputs.backend, { info: (l) => core.info(l), notice: (l) => core.notice(l) })
+    if (state.outcomes.length === 0) {
+      await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
+      return undefined
+    }
+  }
   if (inputs.dryRun) {
     // Everything checked and packed; no client is even created, so no key is needed.
     state.plan = describeZip(zip)
@@ -134,7 +159,13 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   await mkdir(inputs.outputDir, { recursive: true })
 
   // HeyGen: upload once. Local: unpack once and render on this machine.
-  const opened = await openBackend(inputs, zip, { signal, log: coreLog, warning: (line) => core.warning(line), jobCount: jobs.length })
+  const opened = await openBackend(inputs, zip, {
+    signal,
+    log: coreLog,
+    warning: (line) => core.warning(line),
+    jobCount: state.outcomes.length,
+    installCache: cacheRenderer ? rendererInstallCache(actionsCacheStore(), { info: (l) => core.info(l), debug: (l) => core.debug(l) }) : undefined
+  })
   try {
     state.assetId = opened.assetId
     state.backendLabel = opened.label
@@ -216,6 +247,12 @@ async function publish(state: RunState, failure: string | undefined, cancelled: 
     error,
     skipped: state.skipped,
     ...(state.ctx ? runLinks(state.ctx) : {})
+  }
+  if (state.shardPlan && state.ctx) {
+    const manifest = buildManifest(state.shardPlan, state.ctx, header, results, state.skipped)
+    const file = await writeShardManifest(manifest, state.ctx, path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'hyperframes-shards'), { info: (l) => core.info(l), warning: (l) => core.warning(l) })
+    writeShardOutputs({ manifestPath: file })
+    header.settings += ` · shard ${shardLabel(state.shardPlan.shard)}`
   }
   try {
     await core.summary

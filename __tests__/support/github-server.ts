@@ -54,6 +54,8 @@ export interface GitHubServer {
   /** Seeds comments written by someone else. */
   addComments(issue: number, count: number, body?: (i: number) => string): void
   addPull(pull: { number: number; sha: string; state?: 'open' | 'closed' }): void
+  /** A new push to the pull request's branch: its head becomes `sha`. */
+  movePull(number: number, sha: string): void
   addRelease(release: { tag: string; draft?: boolean }): StoredRelease
   release(tag: string): StoredRelease | undefined
   /** Writes in that area answer 403 "Resource not accessible by integration". */
@@ -140,6 +142,10 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       if ((m = /^GET \/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
         const sha = m[1]
         return send(200, pulls.filter((p) => p.sha === sha).map((p) => ({ number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` })))
+      }
+      if ((m = /^GET \/pulls\/(\d+)$/.exec(route))) {
+        const p = pulls.find((x) => x.number === Number(m?.[1]))
+        return p ? send(200, { number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` }) : send(404, { message: 'Not Found' })
       }
       if ((m = /^GET \/releases\/tags\/(.+)$/.exec(route))) {
         const r = releases.find((x) => x.tag === decodeURIComponent(m?.[1] ?? '') && !x.draft)
@@ -257,6 +263,10 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       for (let i = 0; i < count; i++) comments.push({ id: nextId++, issue, body: body(i), created: ++clock, updated: clock })
     },
     addPull: (pull) => void pulls.push({ state: 'open', ...pull }),
+    movePull(number, sha) {
+      const p = pulls.find((x) => x.number === number)
+      if (p) p.sha = sha
+    },
     addRelease({ tag, draft = false }) {
       const r: StoredRelease = { id: nextId++, tag, draft, assets: [] }
       releases.push(r)

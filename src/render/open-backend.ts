@@ -10,6 +10,7 @@ import type { RenderBackend } from './backend.js'
 import { HeygenBackend } from './heygen-backend.js'
 import { uploadKey } from './idempotency.js'
 import { LOCAL_POLL, LocalBackend } from './local-backend.js'
+import type { InstallCache } from './hyperframes-cli.js'
 import { LocalRenderer } from './local-renderer.js'
 import type { PollPolicy, RenderLog } from './scheduler.js'
 
@@ -32,6 +33,8 @@ export interface OpenContext {
   log: RenderLog
   warning: (line: string) => void
   jobCount: number
+  /** Keeps the local renderer's install between jobs; none: always install. */
+  installCache?: InstallCache
 }
 
 /** Gets the chosen backend ready: HeyGen gets the zip uploaded once; local gets it unpacked once. */
@@ -77,7 +80,8 @@ async function openLocal(inputs: ActionInputs, zip: ProjectZip, ctx: OpenContext
       cacheRoot: toolCacheRoot(),
       log: ctx.log.info,
       maxParallel: Math.min(inputs.concurrency, ctx.jobCount),
-      signal: ctx.signal
+      signal: ctx.signal,
+      installCache: ctx.installCache
     })
     // Render what HeyGen would receive: the zip's files, not the working tree.
     files = await unpackZip(zip.zipPath, projectDir)
