@@ -44,7 +44,7 @@ describe('comment body', () => {
     expect(body).toContain('**1 of 2 succeeded** for commit [`aaaaaaa`](https://github.com/o/r/commit/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)')
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/42)')
     expect(body).toContain('| Preview | Name | locale | Status | Duration | Video |')
-    expect(body).toContain('| <img src="https://cdn.example/t1.png?sig=a&amp;b=&quot;c&quot;" width="160" alt="r-1"> | r-1 | en | ✅ completed | 3.0 s | [artifact](https://github.com/o/r/actions/runs/42/artifacts/7) |')
+    expect(body).toContain('| <a href="https://github.com/o/r/actions/runs/42/artifacts/7"><img src="https://cdn.example/t1.png?sig=a&amp;b=&quot;c&quot;" width="160" alt="r-1"></a> | r-1 | en | ✅ completed | 3.0 s | [artifact](https://github.com/o/r/actions/runs/42/artifacts/7) |')
     expect(body).toContain('|  | r-2 | fr | ❌ failed | 3.0 s |  |')
     expect(body).toContain('- **r-2** (failed): font missing')
   })

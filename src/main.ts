@@ -5,6 +5,7 @@ import { readGitHubInputs } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
 import { chooseBackend, localNeedsWait, type BackendDecision } from './inputs/backend-choice.js'
 import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
+import { readPreviewInputs, type PreviewInputs } from './inputs/preview-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
 import { packageProject } from './project/package-project.js'
@@ -13,6 +14,9 @@ import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
 import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
+import type { Preview } from './publish/previews/make-previews.js'
+import { previewGallery, previewSources } from './publish/previews/preview-markup.js'
+import { previewStage } from './publish/previews/preview-stage.js'
 import type { ReportHeader } from './publish/report-table.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
@@ -57,11 +61,13 @@ interface RunState {
   plan?: ZipPlan
   /** Who rendered, for the summary. */
   backendLabel?: string
+  preview?: PreviewInputs
+  previews: Preview[]
 }
 
 export async function run(): Promise<void> {
   const startedAt = Date.now()
-  const state: RunState = { outcomes: [], artifacts: new Map() }
+  const state: RunState = { outcomes: [], artifacts: new Map(), previews: [] }
   const cancel = new AbortController()
   // A cancelled job gets SIGINT then SIGTERM; stop waiting and report what was submitted.
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -89,6 +95,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
+  const preview = (state.preview = readPreviewInputs())
   state.github = new GitHubPublisher(ctx, githubInputs, requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
@@ -148,6 +155,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
     await opened.close()
   }
 
+  const artifactLog = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l), group: <T>(title: string, fn: () => Promise<T>) => core.group(title, fn) }
   state.artifacts = await uploadArtifacts(
     {
       mode: inputs.artifact,
@@ -156,8 +164,9 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
       run: ctx,
       videos: state.outcomes.filter((o) => o.videoPath).map((o) => ({ index: o.job.index, path: o.videoPath as string }))
     },
-    { info: (l) => core.info(l), warning: (l) => core.warning(l), group: (title, fn) => core.group(title, fn) }
+    artifactLog
   )
+  state.previews = await previewStage(state.outcomes, { preview, outputDir: inputs.outputDir, artifact: inputs.artifact, retentionDays: inputs.retentionDays, run: ctx, signal }, artifactLog)
   return failureFor(state.outcomes, inputs)
 }
 
@@ -202,15 +211,18 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
     skipped: state.skipped,
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
+  const hosting = github && state.preview ? await github.hostPreviews(state.preview, state.previews) : undefined
+  const previews = previewSources(results, hosting)
   try {
     await core.summary
       .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
+      .addRaw(previewGallery(results, previews).join('\n'))
       .write()
   } catch (error) {
     // Off a runner there is no summary file; the log still has everything.
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const commentUrl = github ? await github.comment(results, header) : undefined
+  const commentUrl = github ? await github.comment(results, header, previews) : undefined
   if (github?.requests) core.info(`GitHub API requests: ${github.requests}.`)
   writePublishOutputs({ commentUrl, skipped: state.skipped !== undefined })
   return error

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createGitStore, type GitStore } from './git-data.js'
 
 // A small GitHub REST server for end-to-end tests: issue comments with real Link-header
 // pagination, pull requests by commit, releases and their assets, on an API origin and a separate
 // uploads origin (as api.github.com and uploads.github.com), with a switch that makes writes 403
-// the way a GITHUB_TOKEN without the permission is answered. Everything lives in memory.
+// the way a GITHUB_TOKEN without the permission is answered. Everything lives in memory. The Git
+// Data API (git-data.ts) and `/<owner>/<repo>/raw/<branch>/<path>` are served too, so the server's
+// URL doubles as GITHUB_SERVER_URL for preview links.
 
 export interface RecordedRequest {
   origin: 'api' | 'uploads'
@@ -39,7 +42,7 @@ export interface StoredRelease {
   assets: StoredAsset[]
 }
 
-export type ForbiddenArea = 'comments' | 'releases'
+export type ForbiddenArea = 'comments' | 'releases' | 'contents'
 
 export interface GitHubServer {
   /** The API base URL, as GITHUB_API_URL. */
@@ -59,6 +62,8 @@ export interface GitHubServer {
   /** Makes releases report this upload_url instead of the uploads origin (to test the token guard). */
   overrideUploadUrl(url: string | undefined): void
   resetRequests(): void
+  /** Blobs, trees, commits and refs. */
+  git: GitStore
   close(): Promise<void>
 }
 
@@ -81,6 +86,7 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
   await Promise.all([listen(api), listen(uploads)])
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
   const uploadsUrl = `http://127.0.0.1:${(uploads.address() as AddressInfo).port}`
+  const git = createGitStore(url, repository)
 
   async function handle(origin: 'api' | 'uploads', req: IncomingMessage, res: ServerResponse): Promise<void> {
     const record: RecordedRequest = { origin, method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, status: 0 }
@@ -93,6 +99,14 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
     }
     try {
       const body = await readBody(req)
+      const rawPrefix = `/${repository}/raw/`
+      if (origin === 'api' && req.method === 'GET' && (req.url ?? '').startsWith(rawPrefix)) {
+        // What a browser (or GitHub's image proxy) fetches for an <img>: no token, the bytes as stored.
+        const bytes = git.raw(new URL(req.url ?? '/', url).pathname.slice(rawPrefix.length))
+        record.status = bytes ? 200 : 404
+        res.writeHead(record.status, { 'content-type': bytes ? 'application/octet-stream' : 'text/plain', 'content-length': String(bytes?.length ?? 9) })
+        return void res.end(bytes ?? 'Not Found')
+      }
       if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
       }
@@ -110,6 +124,11 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       if (origin === 'uploads') {
         if ((m = /^POST \/releases\/(\d+)\/assets$/.exec(route))) return uploadAsset(Number(m[1]), u, req, body, send, forbid)
         return send(404, { message: 'Not Found' })
+      }
+      if (u.pathname.slice(prefix.length).startsWith('/git/')) {
+        if (req.method !== 'GET' && forbid('contents')) return
+        const reply = git.handle(req.method ?? '', u.pathname.slice(prefix.length), u.searchParams, parseJson(body))
+        return reply ? send(reply.status, reply.body) : send(404, { message: 'Not Found' })
       }
       if ((m = /^GET \/issues\/(\d+)\/comments$/.exec(route))) {
         const list = comments.filter((c) => c.issue === Number(m?.[1])).sort((a, b) => a.id - b.id)
@@ -268,6 +287,7 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       uploadUrlOverride = u
     },
     resetRequests: () => void requests.splice(0),
+    git,
     close: () => Promise.all([closeServer(api), closeServer(uploads)]).then(() => undefined)
   }
 }

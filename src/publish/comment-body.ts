@@ -3,7 +3,6 @@ import {
   countFitting,
   differingVariables,
   durationCell,
-  escapeAttribute,
   escapeCell,
   isSuccess,
   statusCell,
@@ -14,6 +13,7 @@ import {
   variableCell,
   type ReportHeader
 } from './report-table.js'
+import { previewImage, previewSources } from './previews/preview-markup.js'
 import type { ResultEntry } from './results.js'
 
 /** GitHub refuses an issue comment body over 65,536 characters. */
@@ -38,6 +38,8 @@ export function hasMarker(body: string | null | undefined, marker: string): bool
 export interface CommentBodyOptions {
   key: string
   maxChars?: number
+  /** The picture of each entry, by matrix index (see previews/preview-markup.ts); none: no Preview column. */
+  previews?: Map<number, string>
 }
 
 const MAX_VALUE_CHARS = 80
@@ -52,31 +54,32 @@ const THUMB_WIDTH = 160
  */
 export function buildCommentBody(results: ResultEntry[], header: ReportHeader, opts: CommentBodyOptions): string {
   const max = opts.maxChars ?? COMMENT_LIMIT_CHARS
-  const full = compose(results, header, opts.key, 'full')
+  const full = compose(results, header, opts, 'full')
   if (full.length <= max) return full
-  const compact = compose(results, header, opts.key, 'compact')
+  const compact = compose(results, header, opts, 'compact')
   if (compact.length <= max) return compact
-  return composeCut(results, header, opts.key, max)
+  return composeCut(results, header, opts, max)
 }
 
 type Layout = 'full' | 'compact'
 
-function compose(results: ResultEntry[], header: ReportHeader, key: string, layout: Layout, shownRows = results.length): string {
-  const parts = layoutParts(results, header, key, layout)
+function compose(results: ResultEntry[], header: ReportHeader, opts: CommentBodyOptions, layout: Layout, shownRows = results.length): string {
+  const parts = layoutParts(results, header, opts, layout)
   const lines = [...parts.head, ...parts.table.slice(0, 2 + shownRows)]
   if (shownRows < results.length) lines.push('', `_…and ${results.length - shownRows} more renders: see the ${runLink(header, 'run summary')}._`)
   lines.push(...parts.tail)
   return lines.join('\n') + '\n'
 }
 
-function composeCut(results: ResultEntry[], header: ReportHeader, key: string, max: number): string {
-  const parts = layoutParts(results, header, key, 'compact')
-  const fixed = compose(results, header, key, 'compact', 0).length + 200
+function composeCut(results: ResultEntry[], header: ReportHeader, opts: CommentBodyOptions, max: number): string {
+  const parts = layoutParts(results, header, opts, 'compact')
+  const fixed = compose(results, header, opts, 'compact', 0).length + 200
   const shown = countFitting(parts.table.slice(2), max - fixed, (s) => s.length)
-  return compose(results, header, key, 'compact', shown)
+  return compose(results, header, opts, 'compact', shown)
 }
 
-function layoutParts(results: ResultEntry[], header: ReportHeader, key: string, layout: Layout): { head: string[]; table: string[]; tail: string[] } {
+function layoutParts(results: ResultEntry[], header: ReportHeader, opts: CommentBodyOptions, layout: Layout): { head: string[]; table: string[]; tail: string[] } {
+  const key = opts.key
   // The default key is the composition's path, already in the line below; a custom key is news.
   const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · ${code(key)}`
   const commit = header.commitUrl ? `[\`${header.sha.slice(0, 7)}\`](${header.commitUrl})` : `\`${header.sha.slice(0, 7)}\``
@@ -92,7 +95,7 @@ function layoutParts(results: ResultEntry[], header: ReportHeader, key: string, 
   const tail: string[] = []
   const failures = results.filter((r) => !isSuccess(r))
   if (layout === 'full') {
-    const table = fullTable(results, header)
+    const table = fullTable(results, header, opts.previews ?? previewSources(results))
     if (failures.some((r) => r.failure_message)) {
       tail.push('', '**Failures**', '')
       for (const r of failures) if (r.failure_message) tail.push(`- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message, MAX_FAILURE_CHARS)}`)
@@ -106,15 +109,15 @@ function layoutParts(results: ResultEntry[], header: ReportHeader, key: string, 
   return { head, table: results.length > 0 ? table : [], tail }
 }
 
-function fullTable(results: ResultEntry[], header: ReportHeader): string[] {
+function fullTable(results: ResultEntry[], header: ReportHeader, previews: Map<number, string>): string[] {
   const vars = differingVariables(results)
-  const thumbs = results.some((r) => r.thumbnail_url)
+  const thumbs = results.some((r) => previews.has(r.index))
   const columns = [...(thumbs ? ['Preview'] : []), 'Name', ...vars.map((v) => escapeCell(v, 40)), 'Status', 'Duration', 'Video']
   const table = tableHeader(columns)
   for (const r of results) {
     table.push(
       tableRow([
-        ...(thumbs ? [r.thumbnail_url ? `<img src="${escapeAttribute(r.thumbnail_url)}" width="${THUMB_WIDTH}" alt="${escapeAttribute(r.name)}">` : ''] : []),
+        ...(thumbs ? [previews.has(r.index) ? previewImage(r, previews.get(r.index) as string, THUMB_WIDTH) : ''] : []),
         escapeCell(r.name),
         ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)),
         statusCell(r.status),
