@@ -108,6 +108,9 @@ describe('previews on a branch', () => {
     expect(served.map((b) => b.toString('base64')).sort()).toEqual([...files.values()].map((b) => b.toString('base64')).sort())
     for (const src of sources) expect(src.startsWith(`${github.url}/octo/videos/raw/previews/`)).toBe(true)
     expect(run.stdout).toMatch(/Previews: 2 committed to branch 'previews'/)
+    // The same body is an output, for a workflow_run job to post when the run itself cannot.
+    expect(run.outputs['comment-body']).toBe(commentOf(7))
+    expect(commentOf(7)).toContain('Previews are kept on the preview branch.')
   })
 
   withFfmpeg('a second run for the same PR replaces its files: still one commit, nothing stale', async () => {
@@ -166,5 +169,6 @@ describe('previews on a branch', () => {
     expect(run.code).toBe(0)
     expect(gitCalls()).toEqual([])
     expect(run.stdout).toContain("Previews not committed to 'previews': this pull request comes from a fork")
+    expect(run.outputs['comment-body']).toMatch(/^<!-- hyperframes-render-action comment-key: project\/index.html -->\n/)
   })
 })

@@ -11,6 +11,7 @@ import { inspectProject } from './project/inspect-project.js'
 import { packageProject } from './project/package-project.js'
 import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
+import { buildCommentBody } from './publish/comment-body.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
 import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
@@ -63,6 +64,9 @@ interface RunState {
   backendLabel?: string
   preview?: PreviewInputs
   previews: Preview[]
+  commentKey?: string
+  /** The fail-on failure, when renders failed: the reports list those failures once, in their rows. */
+  renderFailure?: string
 }
 
 export async function run(): Promise<void> {
@@ -94,6 +98,7 @@ export async function run(): Promise<void> {
 async function pipeline(state: RunState, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
+  state.commentKey = githubInputs.commentKey
   const requested = (state.inputs = readInputs(ctx.workspace))
   const preview = (state.preview = readPreviewInputs())
   state.github = new GitHubPublisher(ctx, githubInputs, requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
@@ -167,7 +172,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
     artifactLog
   )
   state.previews = await previewStage(state.outcomes, { preview, outputDir: inputs.outputDir, artifact: inputs.artifact, retentionDays: inputs.retentionDays, run: ctx, signal }, artifactLog)
-  return failureFor(state.outcomes, inputs)
+  return (state.renderFailure = failureFor(state.outcomes, inputs))
 }
 
 function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | undefined {
@@ -178,7 +183,11 @@ function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | u
     .slice(0, 10)
     .map((o) => `${o.job.name} (${o.status}${o.failureMessage ? `: ${o.failureMessage}` : ''})`)
     .join('; ')
-  return `${bad.length} of ${outcomes.length} renders did not complete (fail-on: ${inputs.failOn}): ${list}${bad.length > 10 ? '; …' : ''}`
+  return `${failureHeadline(bad.length, outcomes.length, inputs.failOn)}: ${list}${bad.length > 10 ? '; …' : ''}`
+}
+
+function failureHeadline(bad: number, total: number, failOn: ActionInputs['failOn']): string {
+  return `${bad} of ${total} renders did not complete (fail-on: ${failOn})`
 }
 
 function describeError(error: unknown, signal: AbortSignal): string {
@@ -199,6 +208,11 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
   writeOutputs(results, state.assetId)
   if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
   const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
+  // The failed renders have their rows and their messages below; the header only says the step failed.
+  const shownFailure =
+    failure && failure === state.renderFailure && state.inputs
+      ? `${failureHeadline(state.outcomes.filter((o) => !isSuccessStatus(o.status)).length, state.outcomes.length, state.inputs.failOn)}.`
+      : failure
   const s = state.inputs?.settings
   const header: ReportHeader = {
     sha: state.ctx?.sha ?? '',
@@ -207,8 +221,9 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
       ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}${state.inputs?.backend === 'local' ? ` · ${state.backendLabel ?? 'local renderer'}` : ''}`
       : '',
     assetId: state.assetId,
-    error,
+    error: [shownFailure, release?.failure].filter(Boolean).join(' ') || undefined,
     skipped: state.skipped,
+    invalidInputs: !state.skipped && state.outcomes.length === 0 && failure !== undefined,
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
   const hosting = github && state.preview ? await github.hostPreviews(state.preview, state.previews) : undefined
@@ -222,8 +237,10 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
     // Off a runner there is no summary file; the log still has everything.
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const commentUrl = github ? await github.comment(results, header, previews) : undefined
+  // Also an output: a fork's pull_request run cannot comment, a workflow_run job can post this.
+  const commentBody = state.commentKey && !state.inputs?.dryRun ? buildCommentBody(results, header, { key: state.commentKey, previews, hostedPreviews: hosting?.state === 'hosted' }) : undefined
+  const commentUrl = github ? await github.comment(results, header, previews, hosting?.state === 'hosted') : undefined
   if (github?.requests) core.info(`GitHub API requests: ${github.requests}.`)
-  writePublishOutputs({ commentUrl, skipped: state.skipped !== undefined })
+  writePublishOutputs({ commentUrl, commentBody, skipped: state.skipped !== undefined })
   return error
 }

@@ -101,7 +101,7 @@ export class GitHubPublisher {
   }
 
   /** Creates or updates the sticky comment; returns its URL. Problems are warnings, never failures. */
-  async comment(results: ResultEntry[], header: ReportHeader, previews?: Map<number, string>): Promise<string | undefined> {
+  async comment(results: ResultEntry[], header: ReportHeader, previews?: Map<number, string>, hostedPreviews = false): Promise<string | undefined> {
     const { comment: mode, token, commentKey } = this.inputs
     if (mode === 'false') return undefined
     if (!token) {
@@ -111,7 +111,7 @@ export class GitHubPublisher {
     const pr = await this.pullRequest()
     if (pr === undefined) return undefined
     try {
-      const body = buildCommentBody(results, header, { key: commentKey, previews })
+      const body = buildCommentBody(results, header, { key: commentKey, previews, hostedPreviews })
       const result = await upsertComment(await this.client(), pr, commentMarker(commentKey), body)
       this.log.info(`PR #${pr} comment ${result.action}: ${result.url}`)
       return result.url

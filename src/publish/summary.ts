@@ -1,9 +1,11 @@
 import {
+  cautionLines,
   code,
   countFitting,
   differingVariables,
   durationCell,
   escapeCell,
+  failureLine,
   statusCell,
   tableHeader,
   tableRow,
@@ -58,7 +60,7 @@ export function renderSummary(results: ResultEntry[], header: ReportHeader, limi
   )
   const failures = results
     .filter((r) => r.failure_message)
-    .map((r) => `- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message ?? '', MAX_FAILURE_CHARS)}`)
+    .map((r) => failureLine(r, MAX_FAILURE_CHARS))
   const collapse = results.length > limits.collapseRows
 
   const compose = (shownRows: number, shownFailures: number): string => {
@@ -87,7 +89,11 @@ export function renderSummary(results: ResultEntry[], header: ReportHeader, limi
 }
 
 function headLines(results: ResultEntry[], header: ReportHeader): string[] {
-  const title = header.skipped ? '## 🎬 HyperFrames renders: skipped' : `## 🎬 HyperFrames renders: ${tally(results)}`
+  const title = header.skipped
+    ? '## 🎬 HyperFrames renders: skipped'
+    : header.invalidInputs
+      ? '## 🎬 HyperFrames renders: Not rendered: invalid inputs'
+      : `## 🎬 HyperFrames renders: ${tally(results)}`
   const lines = [
     title,
     '',
@@ -95,7 +101,7 @@ function headLines(results: ResultEntry[], header: ReportHeader): string[] {
     ''
   ]
   if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped)}`, '')
-  if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error)}`, '')
+  if (header.error) lines.push(...cautionLines(header.error, MAX_FAILURE_CHARS * 4), '')
   return lines
 }
 
