@@ -64,6 +64,13 @@ export interface GitHubServer {
   resetRequests(): void
   /** Blobs, trees, commits and refs. */
   git: GitStore
+  /**
+   * Holds the next `count` comment listings until all of them have arrived, then answers them
+   * together: jobs that start at once all see the same (empty) list, as racing jobs can.
+   */
+  gateCommentLists(count: number): void
+  /** Answers the next `count` authenticated API requests with this status (a 502, or a secondary rate limit). */
+  failNext(count: number, status: number, message?: string, headers?: Record<string, string>): void
   close(): Promise<void>
 }
 
@@ -80,6 +87,8 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
   let nextId = 1000
   let clock = 0
   let uploadUrlOverride: string | undefined
+  let gate: { count: number; parked: Array<() => void> } | undefined
+  let failures: { count: number; status: number; message: string; headers: Record<string, string> } | undefined
 
   const api = createServer((req, res) => void handle('api', req, res))
   const uploads = createServer((req, res) => void handle('uploads', req, res))
@@ -110,6 +119,10 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
       }
+      if (failures && failures.count > 0) {
+        failures.count--
+        return send(failures.status, { message: failures.message, documentation_url: 'https://docs.github.com/rest' }, failures.headers)
+      }
       const u = new URL(req.url ?? '/', origin === 'api' ? url : uploadsUrl)
       const prefix = `/repos/${repository}`
       if (!u.pathname.startsWith(`${prefix}/`)) return send(404, { message: 'Not Found' })
@@ -131,6 +144,16 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
         return reply ? send(reply.status, reply.body) : send(404, { message: 'Not Found' })
       }
       if ((m = /^GET \/issues\/(\d+)\/comments$/.exec(route))) {
+        if (gate) {
+          const g = gate
+          await new Promise<void>((resolve) => {
+            g.parked.push(resolve)
+            if (g.parked.length >= g.count) {
+              gate = undefined
+              for (const release of g.parked) release()
+            }
+          })
+        }
         const list = comments.filter((c) => c.issue === Number(m?.[1])).sort((a, b) => a.id - b.id)
         return paginate(u, list.map(commentJson), send)
       }
@@ -152,6 +175,13 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
         c.body = text
         c.updated = ++clock
         return send(200, commentJson(c))
+      }
+      if ((m = /^DELETE \/issues\/comments\/(\d+)$/.exec(route))) {
+        if (forbid('comments')) return
+        const at = comments.findIndex((x) => x.id === Number(m?.[1]))
+        if (at < 0) return send(404, { message: 'Not Found' })
+        comments.splice(at, 1)
+        return send(204)
       }
       if ((m = /^GET \/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
         const sha = m[1]
@@ -288,6 +318,12 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
     },
     resetRequests: () => void requests.splice(0),
     git,
+    failNext(count, status, message = 'Server Error', headers = {}) {
+      failures = { count, status, message, headers }
+    },
+    gateCommentLists(count) {
+      gate = { count, parked: [] }
+    },
     close: () => Promise.all([closeServer(api), closeServer(uploads)]).then(() => undefined)
   }
 }
