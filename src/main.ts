@@ -12,6 +12,8 @@ import { packageProject } from './project/package-project.js'
 import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { buildCommentBody } from './publish/comment-body.js'
+import { escapeCell } from './publish/report-table.js'
+import { closingLine, dryRunCost, runCost } from './publish/run-cost.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
 import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
@@ -30,6 +32,7 @@ import { UserError } from './user-error.js'
 
 const coreLog: RenderLog = {
   info: (line) => core.info(line),
+  debug: (line) => core.debug(line),
   group: (title, lines) => {
     core.startGroup(title)
     for (const line of lines) core.info(line)
@@ -62,6 +65,8 @@ interface RunState {
   plan?: ZipPlan
   /** Who rendered, for the summary. */
   backendLabel?: string
+  /** The composition's data-duration, for what a dry run would bill. */
+  declaredSeconds?: number
   preview?: PreviewInputs
   previews: Preview[]
   commentKey?: string
@@ -90,7 +95,7 @@ export async function run(): Promise<void> {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
   }
-  failure = await publish(state, failure)
+  failure = await publish(state, failure, startedAt)
   if (failure) core.setFailed(failure)
 }
 
@@ -121,6 +126,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
   const project = await inspectProject(requested, projectLog)
   const inputs = (state.inputs = project.inputs)
   state.defaults = project.defaults
+  state.declaredSeconds = project.composition.duration?.value
   const jobs = planJobs(inputs, ctx.sha)
 
   const packStarted = Date.now()
@@ -153,7 +159,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
       runStartedAt: startedAt
     })
     const stats = opened.stats()
-    if (stats) core.info(stats)
+    if (stats) core.debug(stats)
     if (signal.aborted) throw signal.reason
     if (result.fatal) return result.fatal.message
   } finally {
@@ -171,7 +177,7 @@ async function pipeline(state: RunState, signal: AbortSignal, startedAt: number)
     },
     artifactLog
   )
-  state.previews = await previewStage(state.outcomes, { preview, outputDir: inputs.outputDir, artifact: inputs.artifact, retentionDays: inputs.retentionDays, run: ctx, signal }, artifactLog)
+  state.previews = await previewStage(state.outcomes, { preview, outputDir: inputs.outputDir, artifact: inputs.artifact, retentionDays: inputs.retentionDays, videosUploaded: state.artifacts.size > 0, run: ctx, signal }, artifactLog)
   return (state.renderFailure = failureFor(state.outcomes, inputs))
 }
 
@@ -199,7 +205,7 @@ function describeError(error: unknown, signal: AbortSignal): string {
 }
 
 /** Release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
-async function publish(state: RunState, failure: string | undefined): Promise<string | undefined> {
+async function publish(state: RunState, failure: string | undefined, startedAt: number): Promise<string | undefined> {
   const workspace = state.ctx?.workspace ?? process.cwd()
   const github = state.skipped || state.inputs?.dryRun ? undefined : state.github
   // Release assets first, so the results (and the comment) carry their URLs.
@@ -207,6 +213,13 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
   const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults, release?.urls)
   writeOutputs(results, state.assetId)
   if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
+  const s0 = state.inputs?.settings
+  // What the run cost (or, dry, would cost): "never pays twice" made visible.
+  const costLine = !s0 || state.skipped || state.outcomes.length === 0
+    ? undefined
+    : state.inputs?.dryRun
+      ? `Dry run: ${dryRunCost(state.outcomes.length, state.declaredSeconds, s0.resolution)}.`
+      : closingLine(state.outcomes, Date.now() - startedAt, runCost(state.outcomes, s0.resolution), state.inputs?.backend === 'local')
   const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
   // The failed renders have their rows and their messages below; the header only says the step failed.
   const shownFailure =
@@ -232,6 +245,7 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
     await core.summary
       .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
       .addRaw(previewGallery(results, previews).join('\n'))
+      .addRaw(costLine ? `\n**${escapeCell(costLine)}**\n` : '')
       .write()
   } catch (error) {
     // Off a runner there is no summary file; the log still has everything.
@@ -240,7 +254,8 @@ async function publish(state: RunState, failure: string | undefined): Promise<st
   // Also an output: a fork's pull_request run cannot comment, a workflow_run job can post this.
   const commentBody = state.commentKey && !state.inputs?.dryRun ? buildCommentBody(results, header, { key: state.commentKey, previews, hostedPreviews: hosting?.state === 'hosted' }) : undefined
   const commentUrl = github ? await github.comment(results, header, previews, hosting?.state === 'hosted') : undefined
-  if (github?.requests) core.info(`GitHub API requests: ${github.requests}.`)
+  if (github?.requests) core.debug(`GitHub API requests: ${github.requests}.`)
+  if (costLine) core.info(costLine)
   writePublishOutputs({ commentUrl, commentBody, skipped: state.skipped !== undefined })
   return error
 }

@@ -3,6 +3,7 @@ import type { RenderDetail, RenderStatus } from '../heygen/renders.js'
 import type { RenderBackend } from './backend.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
+import { ProgressReporter } from './progress.js'
 import { StatusWatcher, type Ended, type PollPolicy } from './status-watcher.js'
 import path from 'node:path'
 
@@ -12,6 +13,8 @@ export interface RenderLog {
   info(line: string): void
   /** One collapsible block per render, printed when it is done so concurrent logs do not interleave. */
   group(title: string, lines: string[]): void
+  /** Internal metrics and idempotency keys: core.debug on a runner. */
+  debug?(line: string): void
 }
 
 export interface SchedulerOptions {
@@ -57,14 +60,18 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       note(`error: ${outcome.failureMessage}`)
     }
   }
+  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, log: (line) => opts.log.info(line) })
+  progress.start()
   const report = (outcome: RenderOutcome, lines: string[]): void => {
-    opts.log.group(`${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
+    const n = progress.ended(outcome.job.index, outcome.status === 'completed')
+    opts.log.group(`${progress.tag(n)} ${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
   }
   const downloads: Array<Promise<void>> = []
 
   const worker = async (): Promise<void> => {
     while (!stopped() && next < outcomes.length) {
       const outcome = outcomes[next++]
+      progress.started(outcome.job.index)
       const lines: string[] = []
       const note = (line: string): void => {
         lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
@@ -93,9 +100,10 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, outcomes.length) }, worker))
   await Promise.all(downloads)
+  progress.stop()
   const w = watcher.stats
   if (w.ticks > 0) {
-    opts.log.info(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
+    ;(opts.log.debug ?? opts.log.info)(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
   }
 
   for (const o of outcomes) {
@@ -122,7 +130,8 @@ async function runOne(
   const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
   outcome.renderId = await backend.submit(job, outcome.key)
   outcome.status = 'submitted'
-  note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''} (idempotency key ${outcome.key})`)
+  note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''}`)
+  opts.log.debug?.(`${job.name}: idempotency key ${outcome.key}`)
   if (!opts.wait) return undefined
 
   let end = await waitForTerminal(outcome, watcher, note)
@@ -132,7 +141,8 @@ async function runOne(
     note(`render ${end.detail.renderId} failed in an earlier run (${end.detail.failureMessage ?? 'no message'}); submitting it again`)
     outcome.key = retryKey(baseKey, end.detail.renderId)
     outcome.renderId = await backend.submit(job, outcome.key)
-    note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
+    note(`submitted again as ${outcome.renderId}`)
+    opts.log.debug?.(`${job.name}: idempotency key ${outcome.key}`)
     end = await waitForTerminal(outcome, watcher, note)
   }
   if (!end) return undefined
@@ -140,6 +150,7 @@ async function runOne(
   const settle = (detail: RenderDetail): void => {
     outcome.duration = detail.duration
     outcome.thumbnailUrl = detail.thumbnailUrl
+    outcome.replayed = isFromEarlierRun(detail, opts)
   }
   if (end.detail.status === 'failed') {
     const detail = end.fresh ? end.detail : await backend.status(renderId, job)

@@ -11,6 +11,8 @@ export interface PreviewStageOptions {
   outputDir: string
   artifact: ArtifactMode
   retentionDays?: number
+  /** Whether the videos' artifacts were uploaded: without the service (or with it failing) the previews are not tried, and not warned about twice. */
+  videosUploaded: boolean
   run: RunContext
   signal?: AbortSignal
 }
@@ -22,7 +24,7 @@ export interface PreviewStageOptions {
 export async function previewStage(outcomes: RenderOutcome[], opts: PreviewStageOptions, log: ArtifactLog): Promise<Preview[]> {
   const dir = path.join(opts.outputDir, `${bundleName(opts.outputDir)}-previews`)
   const previews = await makePreviews(outcomes, { mode: opts.preview.mode, dir, log, signal: opts.signal })
-  if (previews.length > 0 && opts.artifact !== 'none') {
+  if (previews.length > 0 && opts.artifact !== 'none' && opts.videosUploaded) {
     await uploadArtifacts(
       { mode: 'bundle', retentionDays: opts.retentionDays, outputDir: dir, run: opts.run, videos: previews.map((p) => ({ index: p.index, path: p.path })) },
       log
