@@ -6,15 +6,22 @@ import { readGitHubInputs } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
 import { chooseBackend, localNeedsWait, type BackendDecision } from './inputs/backend-choice.js'
 import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
+import { readPreviewInputs, type PreviewInputs } from './inputs/preview-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
 import { packageProject } from './project/package-project.js'
 import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
+import { buildCommentBody } from './publish/comment-body.js'
+import { escapeCell } from './publish/report-table.js'
+import { closingLine, dryRunCost, runCost } from './publish/run-cost.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
-import { judgeFailures } from './publish/fail-on.js'
+import { failureHeadline, judgeFailures } from './publish/fail-on.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
 import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
+import type { Preview } from './publish/previews/make-previews.js'
+import { previewGallery, previewSources } from './publish/previews/preview-markup.js'
+import { previewStage } from './publish/previews/preview-stage.js'
 import type { ReportHeader } from './publish/report-table.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
@@ -38,6 +45,7 @@ import { actionsCacheStore, readCacheRendererInput, rendererInstallCache } from 
 // workflow command or repeat a secret, whatever the server put in it.
 const coreLog: RenderLog = {
   info: (line) => core.info(safeLogLine(line)),
+  debug: (line) => core.debug(safeLogLine(line)),
   group: (title, lines) => {
     core.startGroup(untrustedText(title, 500))
     for (const line of lines) core.info(safeLogLine(line))
@@ -75,10 +83,18 @@ interface RunState {
   lint?: ReportHeader['lint']
   /** Set in shard mode once the whole matrix is planned: the manifest is written from it. */
   shardPlan?: ShardPlan
+  /** The composition's data-duration, for what a dry run would bill. */
+  declaredSeconds?: number
+  preview?: PreviewInputs
+  previews: Preview[]
+  commentKey?: string
+  /** The fail-on failure, when renders failed: the reports list those failures once, in their rows. */
+  renderFailure?: string
 }
 
 export async function run(): Promise<void> {
-  const state: RunState = { outcomes: [], artifacts: new Map() }
+  const startedAt = Date.now()
+  const state: RunState = { outcomes: [], artifacts: new Map(), previews: [] }
   const cancel = new AbortController()
   // A cancelled job gets SIGINT then SIGTERM; stop waiting and report what was submitted.
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -98,7 +114,7 @@ export async function run(): Promise<void> {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
   }
-  failure = await publish(state, failure, cancel.signal.aborted)
+  failure = await publish(state, failure, cancel.signal, startedAt)
   if (failure) core.setFailed(failure)
 }
 
@@ -106,9 +122,11 @@ export async function run(): Promise<void> {
 async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
   const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
+  state.commentKey = githubInputs.commentKey
   const requested = (state.inputs = readInputs(ctx.workspace))
   const shard = readShardInput()
   const cacheRenderer = readCacheRendererInput()
+  state.preview = readPreviewInputs()
   state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
@@ -133,6 +151,7 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   const project = await inspectProject(requested, projectLog)
   const inputs = (state.inputs = project.inputs)
   state.defaults = project.defaults
+  state.declaredSeconds = project.composition.duration?.value
   const jobs = planJobs(inputs, ctx.sha)
 
   const packStarted = Date.now()
@@ -180,14 +199,14 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
       log: coreLog
     })
     const stats = opened.stats()
-    if (stats) core.info(stats)
+    if (stats) core.debug(stats)
     if (signal.aborted) throw signal.reason
     if (result.fatal) return result.fatal.message
   } finally {
     await opened.close()
   }
 
-  return failureFor(state.outcomes, inputs)
+  return (state.renderFailure = failureFor(state.outcomes, inputs))
 }
 
 /** Uploads every downloaded video as configured by the artifact inputs; never throws. */
@@ -206,6 +225,18 @@ async function uploadVideos(state: RunState): Promise<Map<number, ArtifactRecord
   }
 }
 
+/** A preview per finished video (an animated one where ffmpeg allows), uploaded beside the videos. */
+async function makeRunPreviews(state: RunState, signal: AbortSignal): Promise<Preview[]> {
+  const { inputs, ctx, preview } = state
+  if (!inputs || !ctx || !preview || inputs.dryRun) return []
+  const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l), group: <T>(title: string, fn: () => Promise<T>) => core.group(title, fn) }
+  return previewStage(
+    state.outcomes,
+    { preview, outputDir: inputs.outputDir, artifact: inputs.artifact, retentionDays: inputs.retentionDays, videosUploaded: state.artifacts.size > 0, run: ctx, signal },
+    log
+  )
+}
+
 function failureFor(outcomes: RenderOutcome[], inputs: ActionInputs): string | undefined {
   const verdict = judgeFailures(outcomes, inputs.failOn)
   for (const warning of verdict.warnings) core.warning(warning)
@@ -221,20 +252,35 @@ function describeError(error: unknown, signal: AbortSignal): string {
   return `Unexpected error: ${untrustedText(error instanceof Error ? error.message : String(error))}`
 }
 
-/** Artifacts, release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
-async function publish(state: RunState, failure: string | undefined, cancelled: boolean): Promise<string | undefined> {
+/** Artifacts, previews, release assets, outputs, job summary, PR comment; returns the step's failure, if any. */
+async function publish(state: RunState, failure: string | undefined, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
   const workspace = state.ctx?.workspace ?? process.cwd()
   const github = state.skipped || state.inputs?.dryRun ? undefined : state.github
   // On every way out (a 402 half-way, a timeout, a failed render), what finished is published as
   // usual. Not after a cancel: the runner kills the step seconds later, mid-upload.
-  if (cancelled) core.info('Cancelled: the downloaded videos stay in output-dir; no artifacts were uploaded.')
-  else state.artifacts = await uploadVideos(state)
+  if (signal.aborted) core.info('Cancelled: the downloaded videos stay in output-dir; no artifacts were uploaded.')
+  else {
+    state.artifacts = await uploadVideos(state)
+    state.previews = await makeRunPreviews(state, signal)
+  }
   // Release assets first, so the results (and the comment) carry their URLs.
   const release = github ? await github.attachVideos(state.outcomes) : undefined
   const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults, release?.urls)
   writeOutputs(results, state.assetId)
   if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
+  const s0 = state.inputs?.settings
+  // What the run cost (or, dry, would cost): "never pays twice" made visible.
+  const costLine = !s0 || state.skipped || state.outcomes.length === 0
+    ? undefined
+    : state.inputs?.dryRun
+      ? `Dry run: ${dryRunCost(state.outcomes.length, state.declaredSeconds, s0.resolution)}.`
+      : closingLine(state.outcomes, Date.now() - startedAt, runCost(state.outcomes, s0.resolution), state.inputs?.backend === 'local')
   const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
+  // The failed renders have their rows and their messages below; the header only says the step failed.
+  const shownFailure =
+    failure && failure === state.renderFailure && state.inputs
+      ? `${failureHeadline(state.outcomes, state.inputs.failOn)}.`
+      : failure
   const s = state.inputs?.settings
   const header: ReportHeader = {
     sha: state.ctx?.sha ?? '',
@@ -244,8 +290,9 @@ async function publish(state: RunState, failure: string | undefined, cancelled: 
       : '',
     assetId: state.assetId,
     ...(state.lint ? { lint: state.lint } : {}),
-    error,
+    error: [shownFailure, release?.failure].filter(Boolean).join(' ') || undefined,
     skipped: state.skipped,
+    invalidInputs: !state.skipped && state.outcomes.length === 0 && failure !== undefined,
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
   if (state.shardPlan && state.ctx) {
@@ -254,16 +301,23 @@ async function publish(state: RunState, failure: string | undefined, cancelled: 
     writeShardOutputs({ manifestPath: file })
     header.settings += ` · shard ${shardLabel(state.shardPlan.shard)}`
   }
+  const hosting = github && state.preview ? await github.hostPreviews(state.preview, state.previews) : undefined
+  const previews = previewSources(results, hosting)
   try {
     await core.summary
       .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
+      .addRaw(previewGallery(results, previews).join('\n'))
+      .addRaw(costLine ? `\n**${escapeCell(costLine)}**\n` : '')
       .write()
   } catch (error) {
     // Off a runner there is no summary file; the log still has everything.
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const commentUrl = github ? await github.comment(results, header) : undefined
-  if (github?.requests) core.info(`GitHub API requests: ${github.requests}.`)
-  writePublishOutputs({ commentUrl, skipped: state.skipped !== undefined })
+  // Also an output: a fork's pull_request run cannot comment, a workflow_run job can post this.
+  const commentBody = state.commentKey && !state.inputs?.dryRun ? buildCommentBody(results, header, { key: state.commentKey, previews, hostedPreviews: hosting?.state === 'hosted' }) : undefined
+  const commentUrl = github ? await github.comment(results, header, previews, hosting?.state === 'hosted') : undefined
+  if (github?.requests) core.debug(`GitHub API requests: ${github.requests}.`)
+  if (costLine) core.info(costLine)
+  writePublishOutputs({ commentUrl, commentBody, skipped: state.skipped !== undefined })
   return error
 }

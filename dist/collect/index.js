@@ -39302,7 +39302,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(44615);
+/* harmony import */ var _collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74070);
 
 await (0,_collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__/* .runCollect */ .s)();
 
@@ -39311,7 +39311,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 44615:
+/***/ 74070:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39522,6 +39522,8 @@ function checkSafeOrigin(url, what) {
     if (url.username || url.password)
         throw new TokenTargetError(`${what} must not carry credentials in the URL.`);
 }
+/** Retries of one request after a rate limit: GitHub's Retry-After is honoured, then we give up. */
+const RATE_LIMIT_RETRIES = 2;
 let loaded;
 /**
  * @actions/github brings all of Octokit: loaded on first use, so a run that never talks to GitHub
@@ -39533,7 +39535,9 @@ function loadGitHubModules() {
     loaded ??= (async () => {
         const github = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
         const utils = await __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 85555));
-        return { getOctokit: github.getOctokit, defaults: utils.defaults };
+        const { retry } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735));
+        const { throttling } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86856));
+        return { getOctokit: github.getOctokit, defaults: utils.defaults, plugins: [retry, throttling] };
     })();
     return loaded;
 }
@@ -39566,7 +39570,14 @@ class GitHubClient {
             return base(url, init);
         };
         // Our own `request` replaces @actions/github's defaults wholesale, so keep its proxy-aware fetch inside the guard.
-        this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded } });
+        // Retries: 5xx and network faults, a few times with backoff (plugin-retry never retries a 4xx
+        // such as a permission 403). Throttling: writes spaced as GitHub asks, and a primary or
+        // secondary rate limit waits for Retry-After instead of failing the comment.
+        const throttle = {
+            onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES,
+            onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES
+        };
+        this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded }, throttle }, ...modules.plugins);
     }
     /**
      * Accepts an upload URL taken from an API response (a release's upload_url): uploads.github.com
@@ -39632,9 +39643,31 @@ const STATUS_ICON = {
     queued: '⏳',
     rendering: '⏳'
 };
+/** Words for a status where its code name would mislead: `pending` means it was never submitted. */
+const STATUS_LABEL = { pending: 'not submitted', timed_out: 'timed out' };
+function statusLabel(status) {
+    return STATUS_LABEL[status] ?? status;
+}
 function statusCell(status) {
     const icon = STATUS_ICON[status];
-    return icon ? `${icon} ${status}` : status;
+    return icon ? `${icon} ${statusLabel(status)}` : statusLabel(status);
+}
+/**
+ * An error as a callout that keeps its shape: each line its own quoted line, so a list of problems
+ * stays a list instead of running into one line.
+ */
+function cautionLines(error, maxChars) {
+    const lines = truncate(error, maxChars)
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    return ['> [!CAUTION]', ...lines.map((l) => (l.startsWith('- ') ? `> - ${escapeCell(l.slice(2))}` : `> ${escapeCell(l)}`))];
+}
+/** One failure, stated once: the status only when the message does not already say it. */
+function failureLine(r, max, message = r.failure_message ?? '') {
+    const label = statusLabel(r.status);
+    const status = message.toLowerCase().startsWith(label) ? '' : ` (${label})`;
+    return `- **${escapeCell(r.name)}**${status}: ${escapeCell(message, max)}`;
 }
 function isSuccess(r) {
     return isSuccessStatus(r.status);
@@ -39719,7 +39752,36 @@ function countFitting(lines, budget, size) {
     return lines.length;
 }
 
+;// CONCATENATED MODULE: ./src/publish/previews/preview-markup.ts
+
+/** Where each entry's picture comes from: the hosted preview, else (unless hosting failed) the API's short-lived thumbnail. */
+function previewSources(results, hosting) {
+    const out = new Map();
+    for (const r of results) {
+        const hosted = hosting?.urls.get(r.index);
+        if (hosted)
+            out.set(r.index, hosted);
+        // A failed hosting falls back to links: an expiring thumbnail would soon show as alt text only.
+        else if (r.thumbnail_url && hosting?.state !== 'failed')
+            out.set(r.index, r.thumbnail_url);
+    }
+    return out;
+}
+/** An <img>, linked to the video's artifact page when there is one. */
+function previewImage(r, src, width) {
+    const img = `<img src="${escapeAttribute(src)}" width="${width}" alt="${escapeAttribute(r.name)}">`;
+    return r.artifact_url ? `<a href="${escapeAttribute(r.artifact_url)}">${img}</a>` : img;
+}
+/** A grid of previews for the job summary: the pictures only, the table below has the rest. */
+function previewGallery(results, sources, width = 240) {
+    const shown = results.filter((r) => sources.has(r.index));
+    if (shown.length === 0)
+        return [];
+    return ['### Previews', '', shown.map((r) => previewImage(r, sources.get(r.index), width)).join(' '), ''];
+}
+
 ;// CONCATENATED MODULE: ./src/publish/comment-body.ts
+
 
 /** GitHub refuses an issue comment body over 65,536 characters. */
 const COMMENT_LIMIT_CHARS = 65_536;
@@ -39741,74 +39803,99 @@ const MAX_FAILURE_CHARS = 500;
 const THUMB_WIDTH = 160;
 /**
  * The sticky PR comment: the marker, a header, the table with durable links first (the artifact
- * page and the release asset outlive HeyGen's signed URLs; the run always exists), thumbnails when
- * the API gave them, and the failures. Over the limit it degrades to a short table that links to
- * the run summary, then cuts rows with a note.
+ * page and the release asset outlive HeyGen's signed URLs; the run always exists), the previews,
+ * and the failures. Above FOLD_ABOVE entries a grid of previews and a count by status stay in
+ * view and the full table folds into <details>. Over the limit it degrades to a short table that
+ * links to the run summary, then cuts rows with a note.
  */
 function buildCommentBody(results, header, opts) {
     const max = opts.maxChars ?? COMMENT_LIMIT_CHARS;
-    const full = compose(results, header, opts.key, 'full');
-    if (full.length <= max)
-        return full;
-    const compact = compose(results, header, opts.key, 'compact');
+    const first = compose(results, header, opts, results.length > FOLD_ABOVE ? 'folded' : 'full');
+    if (first.length <= max)
+        return first;
+    const compact = compose(results, header, opts, 'compact');
     if (compact.length <= max)
         return compact;
-    return composeCut(results, header, opts.key, max);
+    return composeCut(results, header, opts, max);
 }
-function compose(results, header, key, layout, shownRows = results.length) {
-    const parts = layoutParts(results, header, key, layout);
+/** More entries than this and the comment folds: a 40-row table with pictures is a page and a half of scrolling. */
+const FOLD_ABOVE = 10;
+const GRID_WIDTH = 120;
+function compose(results, header, opts, layout, shownRows = results.length) {
+    const parts = layoutParts(results, header, opts, layout);
     const lines = [...parts.head, ...parts.table.slice(0, 2 + shownRows)];
     if (shownRows < results.length)
         lines.push('', `_…and ${results.length - shownRows} more renders: see the ${runLink(header, 'run summary')}._`);
     lines.push(...parts.tail);
     return lines.join('\n') + '\n';
 }
-function composeCut(results, header, key, max) {
-    const parts = layoutParts(results, header, key, 'compact');
-    const fixed = compose(results, header, key, 'compact', 0).length + 200;
+function composeCut(results, header, opts, max) {
+    const parts = layoutParts(results, header, opts, 'compact');
+    const fixed = compose(results, header, opts, 'compact', 0).length + 200;
     const shown = countFitting(parts.table.slice(2), max - fixed, (s) => s.length);
-    return compose(results, header, key, 'compact', shown);
+    return compose(results, header, opts, 'compact', shown);
 }
-function layoutParts(results, header, key, layout) {
+function layoutParts(results, header, opts, layout) {
+    const key = opts.key;
+    const previews = opts.previews ?? previewSources(results);
     // The default key is the composition's path, already in the line below; a custom key is news.
     const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · ${code(key)}`;
     const commit = header.commitUrl ? `[\`${header.sha.slice(0, 7)}\`](${header.commitUrl})` : `\`${header.sha.slice(0, 7)}\``;
+    const outcome = header.invalidInputs ? 'Not rendered: invalid inputs' : results.length > 0 ? tally(results) : 'No renders';
     const head = [
         commentMarker(key),
         title,
         '',
-        `**${results.length > 0 ? `${tally(results)}` : 'No renders'}** for commit ${commit} · ${code(header.composition)} · ${header.settings}${header.runUrl ? ` · ${runLink(header, 'workflow run')}` : ''}`,
+        `**${outcome}** for commit ${commit} · ${code(header.composition)}${header.settings ? ` · ${header.settings}` : ''}${header.runUrl ? ` · ${runLink(header, 'workflow run')}` : ''}`,
         ''
     ];
     if (header.error)
-        head.push('> [!CAUTION]', `> ${escapeCell(truncate(header.error, 2000))}`, '');
+        head.push(...cautionLines(header.error, 2000), '');
     const tail = [];
-    const failures = results.filter((r) => !isSuccess(r));
+    const failures = results.filter((r) => !isSuccess(r) && r.failure_message);
+    const failureList = () => {
+        if (failures.length === 0)
+            return;
+        tail.push('', '**Failures**', '');
+        for (const r of failures)
+            tail.push(failureLine(r, MAX_FAILURE_CHARS, withoutIds(r.failure_message ?? '')));
+    };
     if (layout === 'full') {
-        const table = fullTable(results, header);
-        if (failures.some((r) => r.failure_message)) {
-            tail.push('', '**Failures**', '');
-            for (const r of failures)
-                if (r.failure_message)
-                    tail.push(`- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message, MAX_FAILURE_CHARS)}`);
-        }
-        tail.push('', footer(key));
-        return { head, table: results.length > 0 ? table : [], tail };
+        failureList();
+        tail.push('', footer(key, previews, opts));
+        return { head, table: results.length > 0 ? fullTable(results, header, previews) : [], tail };
+    }
+    if (layout === 'folded') {
+        const grid = results.filter((r) => previews.has(r.index)).map((r) => previewImage(r, previews.get(r.index), GRID_WIDTH));
+        if (grid.length > 0)
+            head.push(grid.join(' '), '');
+        head.push(...statusTable(results), '', '<details>', `<summary>All ${results.length} renders</summary>`, '');
+        tail.push('', '</details>');
+        failureList();
+        tail.push('', footer(key, previews, opts));
+        return { head, table: fullTable(results, header, new Map()), tail };
     }
     const table = tableHeader(['Name', 'Status', 'Video']);
     for (const r of results)
         table.push(tableRow([escapeCell(r.name, MAX_VALUE_CHARS), statusCell(r.status), linksCell(r, header)]));
-    tail.push('', `The full table, with variables, durations and failure messages, is in the ${runLink(header, 'run summary')}.`, '', footer(key));
+    tail.push('', `The full table, with variables, durations and failure messages, is in the ${runLink(header, 'run summary')}.`, '', footer(key, previews, opts));
     return { head, table: results.length > 0 ? table : [], tail };
 }
-function fullTable(results, header) {
+/** The short table kept in view when the full one folds: how many renders ended how. */
+function statusTable(results) {
+    const counts = new Map();
+    for (const r of results)
+        counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    return [...tableHeader(['Status', 'Renders']), ...[...counts].map(([status, n]) => tableRow([statusCell(status), String(n)]))];
+}
+function fullTable(results, header, previews) {
     const vars = differingVariables(results);
-    const thumbs = results.some((r) => r.thumbnail_url);
+    const thumbs = results.some((r) => previews.has(r.index));
     const columns = [...(thumbs ? ['Preview'] : []), 'Name', ...vars.map((v) => escapeCell(v, 40)), 'Status', 'Duration', 'Video'];
     const table = tableHeader(columns);
     for (const r of results) {
         table.push(tableRow([
-            ...(thumbs ? [r.thumbnail_url ? `<img src="${escapeAttribute(r.thumbnail_url)}" width="${THUMB_WIDTH}" alt="${escapeAttribute(r.name)}">` : ''] : []),
+            ...(thumbs ? [previews.has(r.index) ? previewImage(r, previews.get(r.index), THUMB_WIDTH) : ''] : []),
             escapeCell(r.name),
             ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)),
             statusCell(r.status),
@@ -39818,25 +39905,31 @@ function fullTable(results, header) {
     }
     return table;
 }
-/** Durable links only: the artifact page, the release asset, else the run that has the logs. */
+/** Render ids stay in the summary and the outputs; in a PR comment they are noise. */
+function withoutIds(message) {
+    return message.replace(/\s*\(render id [^)]*\)/g, '');
+}
+/** Durable links only: the artifact page, the release asset, else the run (its log, for a failure). */
 function linksCell(r, header) {
     const links = [];
     if (r.artifact_url)
         links.push(`[artifact](${r.artifact_url})`);
     if (r.release_asset_url)
         links.push(`[release asset](${r.release_asset_url})`);
-    if (links.length === 0 && header.runUrl && isSuccess(r))
-        links.push(`[run](${header.runUrl})`);
+    if (links.length === 0 && header.runUrl)
+        links.push(isSuccess(r) ? `[run](${header.runUrl})` : `[log](${header.runUrl})`);
     return links.join(' · ');
 }
 function runLink(header, text) {
     return header.runUrl ? `[${text}](${header.runUrl})` : text;
 }
-function footer(key) {
-    return `<sub>Updated in place by hyperframes-render-action on every run for ${code(key)}. Thumbnails are HeyGen's short-lived links; artifacts last for the run's retention.</sub>`;
+function footer(key, previews, opts) {
+    const pictures = previews.size === 0 ? '' : opts.hostedPreviews ? ' Previews are kept on the preview branch.' : " Thumbnails are the renderer's short-lived links.";
+    return `<sub>Updated in place by hyperframes-render-action on every run for ${code(key)}.${pictures} Artifacts last for the run's retention.</sub>`;
 }
 
 ;// CONCATENATED MODULE: ./src/publish/comment.ts
+
 
 /**
  * The open pull request whose head is `sha`, for runs that are not pull-request events (a push to
@@ -39860,7 +39953,41 @@ async function upsertComment(gh, issueNumber, marker, body) {
         return { id: data.id, url: data.html_url, action: 'updated' };
     }
     const { data } = await gh.octokit.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: issueNumber, body });
-    return { id: data.id, url: data.html_url, action: 'created' };
+    return converge(gh, issueNumber, marker, body, { id: data.id, url: data.html_url, action: 'created' });
+}
+/**
+ * Two jobs with one comment-key (a user's own strategy.matrix) can both find no comment and both
+ * create one. After creating, list again and keep only the oldest comment with the marker: the
+ * newer ones are deleted and the survivor gets this body. Each racing job does the same, so they
+ * converge on one comment whichever finishes first.
+ */
+async function converge(gh, issueNumber, marker, body, created) {
+    const ours = await findComments(gh, issueNumber, marker);
+    const oldest = ours[0];
+    if (!oldest || oldest.id === created.id) {
+        for (const c of ours.slice(1))
+            await deleteComment(gh, c.id);
+        return created;
+    }
+    for (const c of ours.slice(1))
+        await deleteComment(gh, c.id);
+    const { data } = await gh.octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: oldest.id, body });
+    return { id: data.id, url: data.html_url, action: 'updated' };
+}
+/** Deleting a duplicate the other job deleted first is fine. */
+async function deleteComment(gh, id) {
+    try {
+        await gh.octokit.rest.issues.deleteComment({ owner: gh.owner, repo: gh.repo, comment_id: id });
+    }
+    catch (error) {
+        if (httpStatus(error) !== 404)
+            throw error;
+    }
+}
+/** Every comment carrying the marker, oldest first (ids grow with creation time). */
+async function findComments(gh, issueNumber, marker) {
+    const all = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: issueNumber, per_page: 100 });
+    return all.filter((c) => hasMarker(c.body, marker)).sort((a, b) => a.id - b.id);
 }
 async function findComment(gh, issueNumber, marker) {
     const pages = gh.octokit.paginate.iterator(gh.octokit.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: issueNumber, per_page: 100 });
@@ -39877,6 +40004,208 @@ async function findComment(gh, issueNumber, marker) {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/publish/previews/preview-branch.ts
+
+
+
+/** At the branch's root: when each preview was written, so old ones can be pruned. */
+const INDEX_FILE = 'previews-index.json';
+const INDEX_VERSION = 1;
+/** A lost race is retried on the new head; past this, two writers keep colliding and we give up. */
+const MAX_ATTEMPTS = 6;
+const DAY_MS = 86_400_000;
+/** `<comment-key>/<scope>/`, with the key made one safe path segment (plus a hash, so `a/b` and `a-b` differ). */
+function previewFolder(commentKey, scope) {
+    const slug = commentKey.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'previews';
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(commentKey).digest('hex').slice(0, 8);
+    return `${slug}-${hash}/${scope.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
+}
+/** The file's name on the branch: the render's name, made safe, with the image's extension. */
+function previewFileName(p) {
+    const ext = p.path.slice(p.path.lastIndexOf('.') + 1);
+    return `${p.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.${ext}`;
+}
+/** `${GITHUB_SERVER_URL}/<owner>/<repo>/raw/<branch>/<path>`: works on GHES and, for a private repository, for its readers. */
+function rawUrl(serverUrl, repository, branch, filePath, version) {
+    const enc = (s) => s.split('/').map(encodeURIComponent).join('/');
+    // The blob's hash in the query: the same path gets new bytes on every run, and image proxies cache by URL.
+    return `${serverUrl}/${repository}/raw/${enc(branch)}/${enc(filePath)}?v=${version.slice(0, 12)}`;
+}
+/**
+ * Commits the previews to `branch` with the Git Data API as one orphan commit whose tree is the
+ * previous tree, minus this comment-key's files for this scope and anything past retention, plus
+ * the new files. The compare-and-swap is a fast-forward: a commit on top of the head we read is
+ * pushed without force, so a job that raced us makes it fail and we redo the write on the new
+ * head; only then is the branch squashed to the orphan with the same tree.
+ */
+async function commitPreviews(gh, previews, target) {
+    const { owner, repo } = gh;
+    const git = gh.octokit.rest.git;
+    const now = target.now ?? Date.now();
+    const folder = previewFolder(target.commentKey, target.scope);
+    const refName = `heads/${target.branch}`;
+    // Blobs are content-addressed: uploaded once, reused by every attempt.
+    const added = [];
+    for (const p of previews) {
+        const content = (await (0,promises_.readFile)(p.path)).toString('base64');
+        const { data } = await git.createBlob({ owner, repo, content, encoding: 'base64' });
+        added.push({ index: p.index, path: `${folder}/${previewFileName(p)}`, sha: data.sha });
+    }
+    const urls = new Map(added.map((a) => [a.index, rawUrl(target.serverUrl, target.repository, target.branch, a.path, a.sha)]));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const head = await readHead(gh, refName);
+        const base = head ? await readTree(gh, head.tree) : { entries: [], index: { version: INDEX_VERSION, files: {} } };
+        const cutoff = now - target.retentionDays * DAY_MS;
+        let pruned = 0;
+        const kept = base.entries.filter((e) => {
+            if (e.path === INDEX_FILE || e.path.startsWith(`${folder}/`))
+                return false;
+            const written = base.index.files[e.path];
+            if (written !== undefined && !(Date.parse(written) >= cutoff)) {
+                pruned++;
+                return false;
+            }
+            return true;
+        });
+        const index = { version: INDEX_VERSION, files: {} };
+        for (const e of kept)
+            if (base.index.files[e.path] !== undefined)
+                index.files[e.path] = base.index.files[e.path];
+        for (const a of added)
+            index.files[a.path] = new Date(now).toISOString();
+        const indexBlob = await git.createBlob({ owner, repo, content: JSON.stringify(index, null, 1) + '\n', encoding: 'utf-8' });
+        const tree = await git.createTree({
+            owner,
+            repo,
+            tree: [...kept, ...added, { path: INDEX_FILE, sha: indexBlob.data.sha }].map((e) => ({ path: e.path, mode: '100644', type: 'blob', sha: e.sha }))
+        });
+        const message = `Previews for ${target.commentKey} at ${target.scope}`;
+        const orphan = await git.createCommit({ owner, repo, message, tree: tree.data.sha, parents: [] });
+        if (!head) {
+            try {
+                await git.createRef({ owner, repo, ref: `refs/${refName}`, sha: orphan.data.sha });
+                return { urls, commit: orphan.data.sha, pruned, retries: attempt };
+            }
+            catch (error) {
+                if (httpStatus(error) === 422)
+                    continue; // another job created the branch first
+                throw error;
+            }
+        }
+        // The compare-and-swap: without force, this only lands if the head is still the one we read.
+        const step = await git.createCommit({ owner, repo, message, tree: tree.data.sha, parents: [head.commit] });
+        try {
+            await git.updateRef({ owner, repo, ref: refName, sha: step.data.sha, force: false });
+        }
+        catch (error) {
+            if (httpStatus(error) === 422 || httpStatus(error) === 409)
+                continue;
+            throw error;
+        }
+        // Squash to the orphan, unless another job has already built on our commit: its tree holds ours.
+        const current = await readHead(gh, refName);
+        if (current?.commit === step.data.sha)
+            await git.updateRef({ owner, repo, ref: refName, sha: orphan.data.sha, force: true });
+        // A writer that squashed in the same instant can still have dropped our files: check, and redo if so.
+        const final = await readHead(gh, refName);
+        if (final && (final.commit === orphan.data.sha || (await holds(gh, final.tree, added)))) {
+            return { urls, commit: final.commit, pruned, retries: attempt };
+        }
+    }
+    throw new Error(`could not update branch '${target.branch}': ${MAX_ATTEMPTS} attempts in a row lost a race with other jobs writing previews`);
+}
+async function readHead(gh, refName) {
+    try {
+        const ref = await gh.octokit.rest.git.getRef({ owner: gh.owner, repo: gh.repo, ref: refName });
+        const commit = await gh.octokit.rest.git.getCommit({ owner: gh.owner, repo: gh.repo, commit_sha: ref.data.object.sha });
+        return { commit: commit.data.sha, tree: commit.data.tree.sha };
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+async function readTree(gh, treeSha) {
+    const { data } = await gh.octokit.rest.git.getTree({ owner: gh.owner, repo: gh.repo, tree_sha: treeSha, recursive: 'true' });
+    const entries = data.tree.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => ({ path: e.path, sha: e.sha }));
+    const indexEntry = entries.find((e) => e.path === INDEX_FILE);
+    let index = { version: INDEX_VERSION, files: {} };
+    if (indexEntry) {
+        const blob = await gh.octokit.rest.git.getBlob({ owner: gh.owner, repo: gh.repo, file_sha: indexEntry.sha });
+        index = parseIndex(Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8'));
+    }
+    return { entries, index };
+}
+/** A damaged index forgets the dates (nothing is pruned for it) rather than failing the write. */
+function parseIndex(text) {
+    try {
+        const value = JSON.parse(text);
+        const files = {};
+        if (value && typeof value.files === 'object' && value.files !== null) {
+            for (const [k, v] of Object.entries(value.files))
+                if (typeof v === 'string')
+                    files[k] = v;
+        }
+        return { version: INDEX_VERSION, files };
+    }
+    catch {
+        return { version: INDEX_VERSION, files: {} };
+    }
+}
+async function holds(gh, treeSha, added) {
+    const { entries } = await readTree(gh, treeSha);
+    const have = new Map(entries.map((e) => [e.path, e.sha]));
+    return added.every((a) => have.get(a.path) === a.sha);
+}
+
+;// CONCATENATED MODULE: ./src/publish/previews/host-previews.ts
+
+
+/**
+ * A pull_request run from a fork gets a read-only token whatever the workflow asks: writing would
+ * only earn a 403, so it is not tried.
+ */
+function isForkPullRequest(ctx) {
+    return ctx.eventName === 'pull_request' && ctx.headRepository !== undefined && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase();
+}
+/** Commits the previews to preview-branch. Never fails the step: problems are warnings, and the comment keeps its links. */
+async function hostPreviews(client, ctx, github, opts, previews, log) {
+    const off = { urls: new Map(), state: 'off' };
+    const branch = opts.branch;
+    if (!branch || previews.length === 0)
+        return off;
+    if (isForkPullRequest(ctx)) {
+        log.info(`Previews not committed to '${branch}': this pull request comes from a fork, and its token is read-only. The previews are in the artifacts.`);
+        return { ...off, state: 'skipped' };
+    }
+    if (!github.token) {
+        log.warning(`Previews not committed to '${branch}': github-token is empty. Pass github-token (the default is \${{ github.token }}) with permissions: contents: write.`);
+        return { ...off, state: 'failed' };
+    }
+    try {
+        const hosted = await commitPreviews(await client(), previews, {
+            branch,
+            commentKey: github.commentKey,
+            scope: ctx.pullRequest !== undefined ? String(ctx.pullRequest) : ctx.sha.slice(0, 12),
+            retentionDays: opts.retentionDays,
+            serverUrl: ctx.serverUrl,
+            repository: ctx.repository
+        });
+        log.info(`Previews: ${hosted.urls.size} committed to branch '${branch}' (commit ${hosted.commit.slice(0, 12)}${hosted.pruned ? `, ${hosted.pruned} older than ${opts.retentionDays} days pruned` : ''}${hosted.retries ? `, ${hosted.retries} lost race${hosted.retries === 1 ? '' : 's'} retried` : ''}).`);
+        return { urls: hosted.urls, state: 'hosted' };
+    }
+    catch (error) {
+        if (isPermissionError(error)) {
+            log.warning(`Previews not committed to '${branch}': the token may not write the repository's contents (${describeGitHubError(error)}). Add \`permissions: contents: write\` to the job. The comment links to the artifacts instead.`);
+        }
+        else {
+            log.warning(`Previews not committed to '${branch}': ${describeGitHubError(error)}. The comment links to the artifacts instead.`);
+        }
+        return { ...off, state: 'failed' };
+    }
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -39955,6 +40284,7 @@ async function sha256File(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/publish/github-publish.ts
+
 
 
 
@@ -40058,7 +40388,7 @@ class GitHubPublisher {
         return { urls, failure };
     }
     /** Creates or updates the sticky comment; returns its URL. Problems are warnings, never failures. */
-    async comment(results, header) {
+    async comment(results, header, previews, hostedPreviews = false) {
         const { comment: mode, token, commentKey } = this.inputs;
         if (mode === 'false')
             return undefined;
@@ -40071,7 +40401,7 @@ class GitHubPublisher {
         if (pr === undefined)
             return undefined;
         try {
-            const body = buildCommentBody(results, header, { key: commentKey });
+            const body = buildCommentBody(results, header, { key: commentKey, previews, hostedPreviews });
             const result = await upsertComment(await this.client(), pr, commentMarker(commentKey), body);
             this.log.info(`PR #${pr} comment ${result.action}: ${result.url}`);
             return result.url;
@@ -40085,6 +40415,10 @@ class GitHubPublisher {
             }
             return undefined;
         }
+    }
+    /** Commits the previews to preview-branch (src/publish/previews/host-previews.ts). */
+    hostPreviews(opts, previews) {
+        return hostPreviews(() => this.client(), this.ctx, this.inputs, opts, previews, this.log);
     }
     /** The PR of a pull-request event, else (comment: auto or true) the open PR whose head is this commit. */
     async pullRequest() {
@@ -40132,6 +40466,7 @@ function writeOutputs(results, assetId) {
 /** The outputs of publishing to GitHub, also written on every exit path ('' and 'false' when unused). */
 function writePublishOutputs(opts) {
     lib_core/* setOutput */.uH('comment-url', opts.commentUrl ?? '');
+    lib_core/* setOutput */.uH('comment-body', opts.commentBody ?? '');
     lib_core/* setOutput */.uH('skipped', String(opts.skipped));
 }
 
@@ -40171,7 +40506,7 @@ function renderSummary(results, header, limits = DEFAULT_SUMMARY_LIMITS) {
     ]));
     const failures = results
         .filter((r) => r.failure_message)
-        .map((r) => `- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message ?? '', summary_MAX_FAILURE_CHARS)}`);
+        .map((r) => failureLine(r, summary_MAX_FAILURE_CHARS));
     const collapse = results.length > limits.collapseRows;
     const compose = (shownRows, shownFailures) => {
         const lines = [...head];
@@ -40201,7 +40536,11 @@ function renderSummary(results, header, limits = DEFAULT_SUMMARY_LIMITS) {
     return compose(shownRows, shownFailures);
 }
 function headLines(results, header) {
-    const title = header.skipped ? '## 🎬 HyperFrames renders: skipped' : `## 🎬 HyperFrames renders: ${tally(results)}`;
+    const title = header.skipped
+        ? '## 🎬 HyperFrames renders: skipped'
+        : header.invalidInputs
+            ? '## 🎬 HyperFrames renders: Not rendered: invalid inputs'
+            : `## 🎬 HyperFrames renders: ${tally(results)}`;
     const lines = [
         title,
         '',
@@ -40214,7 +40553,7 @@ function headLines(results, header) {
     if (header.skipped)
         lines.push('> [!NOTE]', `> ${escapeCell(header.skipped, MAX_ERROR_CHARS)}`, '');
     if (header.error)
-        lines.push('> [!CAUTION]', `> ${escapeCell(header.error, MAX_ERROR_CHARS)}`, '');
+        lines.push(...cautionLines(header.error, MAX_ERROR_CHARS), '');
     return lines;
 }
 /** Durable links first: the artifact page and the release asset outlive HeyGen's signed URLs. */
@@ -41020,7 +41359,7 @@ async function uploadArtifacts(req, log, env = process.env) {
         return records;
     }
     // Loaded only when needed: the artifact client is most of the bundle and slows start-up.
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(251), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
     const client = new DefaultArtifactClient();
     const options = {
         retentionDays: req.retentionDays,
@@ -41251,7 +41590,7 @@ async function downloadManifests(serverUrl, commentKey, log, env = process.env) 
         throw new UserError(`Input 'results-path' is empty, so collect downloads the shard manifests itself, but ${missing}. Download them with actions/download-artifact (pattern: hyperframes-shard-*, merge-multiple: true) and pass their folder as results-path.`);
     }
     const prefix = commentKey ? manifestArtifactPrefix(commentKey) : ANY_KEY_PREFIX;
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(251), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
     const client = new DefaultArtifactClient();
     const { artifacts } = await client.listArtifacts();
     const wanted = artifacts.filter((a) => a.name.startsWith(prefix));

@@ -61,7 +61,9 @@ export class ApiError extends UserError {
   private static describe(status: number, code: string, message: string, param?: string): string {
     const where = param ? ` (param: ${param})` : ''
     const hint = HINTS[code] ?? STATUS_HINTS[status]
-    return `HTTP ${status} ${code}: ${message}${where}${hint ? `. ${hint}` : ''}`
+    // The API's message usually ends with its own full stop; one is enough before the hint.
+    const said = `${message}${where}`
+    return `HTTP ${status} ${code}: ${hint ? `${said.replace(/\s*\.+$/, '')}. ${hint}` : said}`
   }
 }
 
