@@ -28,6 +28,6 @@ export default defineConfig(
   {
     // The few plain JavaScript files (configs, the benchmark's RSS probe) run on Node.
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } }
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
   }
 )

@@ -1,4 +1,5 @@
 import AdmZip from 'adm-zip'
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
@@ -47,7 +48,8 @@ async function render(ws: string, server: ArtifactServer, extra: Record<string, 
     workspace: ws,
     runAttempt: opts.runAttempt,
     env: { ...server.env, ...opts.env },
-    inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', ...extra })
+    // These tests count the videos' artifacts; the previews' own artifact has its test below.
+    inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', preview: 'none', ...extra })
   })
   expectTokenKept(run, server)
   return run
@@ -154,7 +156,7 @@ describe('a video larger than one upload block', () => {
     cleanup.push(() => big.close())
     const server = await artifactServer()
     const ws = workspace()
-    const run = await runAction({ workspace: ws, env: server.env, inputs: emulatorInputs(big.url, { matrix: '[{"title": "Big"}]', name: '{title}' }) })
+    const run = await runAction({ workspace: ws, env: server.env, inputs: emulatorInputs(big.url, { matrix: '[{"title": "Big"}]', name: '{title}', preview: 'none' }) })
     expectTokenKept(run, server)
     expect(run.code).toBe(0)
     const [artifact] = server.artifacts()
@@ -281,5 +283,31 @@ describe('GitHub Enterprise Server', () => {
     expect(warnings(run)).toHaveLength(1)
     expect(warnings(run)[0]).toMatch(/Artifacts not uploaded: GitHub Enterprise Server \(ghes\.example\.com\) does not support .*actions\/upload-artifact@v3/)
     expect(server.requests).toHaveLength(0)
+  })
+})
+
+describe('previews artifact', () => {
+  const hasFfmpeg = ((): boolean => {
+    try {
+      execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
+  if (!hasFfmpeg) console.log('previews artifact: ffmpeg is not installed, so the animated previews test is skipped.')
+  ;(hasFfmpeg ? it : it.skip)('uploads one <output-dir>-previews artifact holding an animated preview per video', async () => {
+    const server = await artifactServer()
+    const ws = workspace()
+    const run = await render(ws, server, { preview: 'auto' })
+    expect(run.code).toBe(0)
+    expect(warnings(run)).toEqual([])
+    const previews = server.artifacts().find((a) => a.name === 'renders-previews')
+    expect(previews?.mimeType).toBe('application/zip')
+    const entries = new AdmZip(previews?.bytes as Buffer).getEntries()
+    expect(entries.map((e) => e.entryName).sort()).toEqual(NAMES.map((n) => `${n}.webp`))
+    for (const e of entries) expect(e.getData().toString('latin1', 8, 12)).toBe('WEBP')
+    // The videos keep their own artifacts, one file each.
+    expect(server.artifacts().filter((a) => a.name.endsWith('.mp4'))).toHaveLength(3)
   })
 })

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { SHA_A, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+import { startTestEmulator } from './support/with-emulator.js'
 
 // A hostile (or careless) server: it quotes the API key back in an error, and a render's
 // failure_message quotes it too, along with workflow commands. dist/index.js runs on a pull
@@ -25,7 +26,7 @@ describe('text a server supplies', () => {
   let run: ActionRun
 
   beforeAll(async () => {
-    emulator = await startEmulator({
+    emulator = await startTestEmulator({
       apiKeys: [CANARY_KEY],
       renderMs: 60,
       queueMs: 10,

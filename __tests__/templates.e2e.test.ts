@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import AdmZip from 'adm-zip'
-import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { FIXTURES, emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import { startTestEmulator } from './support/with-emulator.js'
 
 // Projects shaped like HeyGen's own templates and registry blocks, which `hyperframes render`
 // renders: the action must render them too, refusing only what cannot render.
@@ -11,7 +12,7 @@ let emulator: Emulator
 const workspaces: string[] = []
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+  emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
 })
 afterAll(async () => {
   await emulator.close()

@@ -26,13 +26,22 @@ describe('example and CI workflows', () => {
   it('pass actionlint, checked against this action.yml', () => {
     const { code, report, stderr } = lint()
     expect(stderr).toBe('')
-    expect(report.files.sort()).toEqual(['.github/workflows/ci.yml', 'examples/workflows/pr-preview.yml', 'examples/workflows/release-videos.yml', 'examples/workflows/render-on-push.yml'])
+    expect(report.files.sort()).toEqual([
+      '.github/workflows/ci.yml',
+      'examples/workflows/fork-pr-comment.yml',
+      'examples/workflows/fork-pr-render.yml',
+      'examples/workflows/pr-preview.yml',
+      'examples/workflows/release-videos.yml',
+      'examples/workflows/render-on-push.yml',
+      'examples/workflows/render-sharded.yml'
+    ])
     expect(report.findings).toEqual([])
     expect(code).toBe(0)
     // Each workflow really uses this action (CI's self-test through `uses: ./`), so its inputs
-    // were checked, and the only finding dropped is the one actionlint 1.7.7 cannot know: the
+    // were checked, except the fork pair's comment poster, which by design runs nothing but
+    // github-script; and the only finding dropped is the one actionlint 1.7.7 cannot know: the
     // node24 runtime.
-    expect(report.notes.filter((n) => !n.includes('predates the node24 runtime'))).toEqual([])
+    expect(report.notes.filter((n) => !n.includes('predates the node24 runtime'))).toEqual(['examples/workflows/fork-pr-comment.yml: does not use this action; linted as it is.'])
   })
 
   it('the linter catches a wrong input, a wrong output and broken YAML', () => {
@@ -87,24 +96,39 @@ describe('action.yml', () => {
     runs: { using: string; main: string }
   }
 
-  it('declares exactly the inputs the sources read, each described', () => {
+  /** Input names read by the sources under `dir`, leaving out the folders in `skip`. */
+  const inputsRead = (dir: string, skip: string[] = []): string[] => {
     const read = new Set<string>()
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const file = path.join(dir, entry.name)
-        if (entry.isDirectory()) walk(file)
-        else if (file.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/(?:core\.getInput|\binput)\('([a-z-]+)'/g)) read.add(m[1])
+    const walk = (d: string): void => {
+      for (const entry of readdirSync(d, { withFileTypes: true })) {
+        const file = path.join(d, entry.name)
+        if (entry.isDirectory()) {
+          if (!skip.includes(file)) walk(file)
+        } else if (file.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/(?:core\.getInput|\binput)\('([a-z-]+)'/g)) read.add(m[1])
       }
     }
-    walk(path.join(REPO_ROOT, 'src'))
-    expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
+    walk(dir)
+    return [...read].sort()
+  }
+
+  it('declares exactly the inputs the sources read, each described', () => {
+    // src/collect is the collect sub-action's own code, checked against collect/action.yml below.
+    expect(inputsRead(path.join(REPO_ROOT, 'src'), [path.join(REPO_ROOT, 'src', 'collect')])).toEqual(Object.keys(action.inputs).sort())
     for (const [name, spec] of Object.entries(action.inputs)) expect([name, (spec.description ?? '').length > 10]).toEqual([name, true])
   })
 
   it('declares every output the sources set', () => {
     const set = new Set<string>()
-    for (const file of ['outputs.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', 'publish', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
+    for (const file of ['publish/outputs.ts', 'shard/shard-outputs.ts', 'local/renderer-cache.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
     expect([...set].sort()).toEqual(Object.keys(action.outputs).sort())
+  })
+
+  it('collect/action.yml declares exactly the inputs src/collect reads, and runs its bundle', () => {
+    const collect = parse(readFileSync(path.join(REPO_ROOT, 'collect', 'action.yml'), 'utf8')) as typeof action
+    expect(inputsRead(path.join(REPO_ROOT, 'src', 'collect'))).toEqual(Object.keys(collect.inputs).sort())
+    expect(collect.runs).toEqual({ using: 'node24', main: '../dist/collect.js' })
+    // The main action's outputs plus missing: a workflow switching to shards reads the same names.
+    expect(Object.keys(collect.outputs).sort()).toEqual([...Object.keys(action.outputs).filter((o) => !['shard-manifest', 'shards', 'renderer-cache-hit'].includes(o)), 'missing'].sort())
   })
 
   it('runs the committed bundle on node24', () => {

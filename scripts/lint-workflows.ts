@@ -23,8 +23,8 @@ export interface Finding {
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-/** `uses: <owner>/hyperframes-render-action@<ref>` in the examples means this action. */
-const OUR_ACTION = /(uses:\s*)[\w.-]+\/hyperframes-render-action@[\w.\-/]+/g
+/** `uses: <owner>/hyperframes-render-action[/collect]@<ref>` in the examples means this action (or its collect sub-action). */
+const OUR_ACTION = /(uses:\s*)[\w.-]+\/hyperframes-render-action(\/collect)?@[\w.\-/]+/g
 /** `uses: ./` in this repository's own workflows is this action already. */
 const LOCAL_ACTION = /uses:\s*\.\/\s*$/m
 /**
@@ -84,6 +84,8 @@ export async function lintWorkflows(files: string[]): Promise<{ findings: Findin
     nodeFs.mkdirSync(path.join(project, '.git'))
     nodeFs.mkdirSync(path.join(project, '.github', 'workflows'), { recursive: true })
     nodeFs.copyFileSync(path.join(ROOT, 'action.yml'), path.join(project, 'action.yml'))
+    nodeFs.mkdirSync(path.join(project, 'collect'))
+    nodeFs.copyFileSync(path.join(ROOT, 'collect', 'action.yml'), path.join(project, 'collect', 'action.yml'))
     nodeFs.symlinkSync(path.join(ROOT, 'dist'), path.join(project, 'dist'), 'dir')
 
     const runLint = loadActionlint()
@@ -91,7 +93,7 @@ export async function lintWorkflows(files: string[]): Promise<{ findings: Findin
     for (const file of files) {
       const source = nodeFs.readFileSync(file, 'utf8')
       const standIn = path.join(project, '.github', 'workflows', path.basename(file))
-      const local = source.replace(OUR_ACTION, '$1./')
+      const local = source.replace(OUR_ACTION, (_match, uses: string, sub: string | undefined) => `${uses}./${sub ? 'collect' : ''}`)
       nodeFs.writeFileSync(standIn, local)
       const rel = path.relative(ROOT, path.resolve(file))
       if (local === source && !LOCAL_ACTION.test(source)) notes.push(`${rel}: does not use this action; linted as it is.`)

@@ -7,6 +7,8 @@ import type { ResultEntry } from '../../src/publish/results.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DIST = path.join(REPO_ROOT, 'dist', 'index.js')
+/** The collect sub-action's bundle (collect/action.yml runs it). */
+export const COLLECT_DIST = path.join(REPO_ROOT, 'dist', 'collect.js')
 export const FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures')
 export const SHA_A = 'a'.repeat(40)
 export const SHA_B = 'b'.repeat(40)
@@ -63,6 +65,8 @@ export interface RunOptions {
   github?: { apiUrl: string; token?: string }
   /** Called with the child once it is running (e.g. to send it a signal). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void
+  /** The bundle to run: dist/index.js unless a test drives another entry point (COLLECT_DIST). */
+  entry?: string
 }
 
 /** Runs the bundled action the way a runner does: INPUT_* and GITHUB_* variables, files for outputs and summary. */
@@ -100,7 +104,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
 
   // HF_ACTION_NODE runs the bundle under another Node (the action's runtime is node24), e.g.
   // HF_ACTION_NODE=/path/to/node24 npm test; the tests themselves stay on this Node.
-  const child = spawn(process.env.HF_ACTION_NODE || process.execPath, [DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.env.HF_ACTION_NODE || process.execPath, [opts.entry ?? DIST], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

@@ -14,13 +14,15 @@ import type { Socket } from 'node:net'
  *   (PUT ?comp=blocklist with an XML <BlockList>). A single Put Blob is never sent, so it is refused.
  *
  * The runtime token is an unsigned JWT whose `scp` claim carries `Actions.Results:<run id>:<job id>`: the
- * library reads the backend ids from it and sends them in every call. Artifact names are unique within a
+ * library reads the backend ids from it and sends them in every call. Download lists by id (ListArtifacts
+ * with id_filter), asks GetSignedArtifactURL for a read URL on blob storage and GETs it: a zip is
+ * served as application/zip (the library unzips it), a skipArchive file as its own type. Artifact names are unique within a
  * workflow run (409 already_exists), as on GitHub; a name is taken from CreateArtifact on, finalized or not.
  */
 
 export const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.ArtifactService/'
 export type TwirpMethod = 'CreateArtifact' | 'FinalizeArtifact' | 'ListArtifacts' | 'GetSignedArtifactURL' | 'DeleteArtifact'
-const IMPLEMENTED = new Set<string>(['CreateArtifact', 'FinalizeArtifact', 'ListArtifacts'])
+const IMPLEMENTED = new Set<string>(['CreateArtifact', 'FinalizeArtifact', 'ListArtifacts', 'GetSignedArtifactURL'])
 
 export interface StoredArtifact {
   id: number
@@ -235,6 +237,14 @@ export async function startArtifactServer(options: ArtifactServerOptions = {}): 
       return reply(200, { ok: true, artifact_id: String(artifact.id) })
     }
 
+    if (method === 'GetSignedArtifactURL') {
+      const artifact = store.find((a) => a.finalized && a.runBackendId === runBackendId && a.name === name)
+      if (!artifact) return twirpError(404, 'not_found', 'no finalized artifact of this name in the run')
+      const se = new Date(Date.now() + 3600_000).toISOString()
+      const query = new URLSearchParams({ sv: '2024-11-04', se, sr: 'b', sp: 'r', sig: sigs.get(artifact.id) ?? '' })
+      return reply(200, { signed_url: `${blob.url}/actions-results/${artifact.id}/${encodeURIComponent(artifact.name)}?${query}` })
+    }
+
     // ListArtifacts: only finalized artifacts of the run, optionally by name and id.
     const byName = typeof msg.name_filter === 'string' ? msg.name_filter : undefined
     const byId = typeof msg.id_filter === 'string' ? Number(msg.id_filter) : undefined
@@ -279,6 +289,15 @@ export async function startArtifactServer(options: ArtifactServerOptions = {}): 
     }
     const fault = takeFault('blob')
     if (fault) return azureError(fault.status, fault.code ?? 'InternalError', fault.message ?? `injected ${fault.status}`)
+    if (req.method === 'GET' && comp === null) {
+      if (!artifact.finalized || !artifact.bytes) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.')
+      record.operation = 'get-blob'
+      record.status = 200
+      res
+        .writeHead(200, { ...headers, 'content-type': artifact.mimeType ?? 'application/octet-stream', 'content-length': String(artifact.bytes.length) })
+        .end(artifact.bytes)
+      return
+    }
     if (req.method !== 'PUT' || (comp !== 'block' && comp !== 'blocklist')) {
       unexpected.push(`blob: ${req.method} ${comp ?? '(no comp)'}`)
       return azureError(400, 'UnsupportedHttpVerb', 'Only Put Block and Put Block List are served here.')
@@ -342,6 +361,7 @@ export async function startArtifactServer(options: ArtifactServerOptions = {}): 
         digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`
       }
       store.push(artifact)
+      sigs.set(artifact.id, randomBytes(24).toString('base64url'))
       return artifact
     },
     setFaults: (next) => {

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createGitStore, type GitStore } from './git-data.js'
 
 // A small GitHub REST server for end-to-end tests: issue comments with real Link-header
 // pagination, pull requests by commit, releases and their assets, on an API origin and a separate
 // uploads origin (as api.github.com and uploads.github.com), with a switch that makes writes 403
-// the way a GITHUB_TOKEN without the permission is answered. Everything lives in memory.
+// the way a GITHUB_TOKEN without the permission is answered. Everything lives in memory. The Git
+// Data API (git-data.ts) and `/<owner>/<repo>/raw/<branch>/<path>` are served too, so the server's
+// URL doubles as GITHUB_SERVER_URL for preview links.
 
 export interface RecordedRequest {
   origin: 'api' | 'uploads'
@@ -41,7 +44,7 @@ export interface StoredRelease {
   assets: StoredAsset[]
 }
 
-export type ForbiddenArea = 'comments' | 'releases'
+export type ForbiddenArea = 'comments' | 'releases' | 'contents'
 
 export interface GitHubServer {
   /** The API base URL, as GITHUB_API_URL. */
@@ -54,6 +57,8 @@ export interface GitHubServer {
   /** Seeds comments written by someone else. */
   addComments(issue: number, count: number, body?: (i: number) => string): void
   addPull(pull: { number: number; sha: string; state?: 'open' | 'closed' }): void
+  /** A new push to the pull request's branch: its head becomes `sha`. */
+  movePull(number: number, sha: string): void
   addRelease(release: { tag: string; draft?: boolean }): StoredRelease
   release(tag: string): StoredRelease | undefined
   /** Writes in that area answer 403 "Resource not accessible by integration". */
@@ -61,6 +66,15 @@ export interface GitHubServer {
   /** Makes releases report this upload_url instead of the uploads origin (to test the token guard). */
   overrideUploadUrl(url: string | undefined): void
   resetRequests(): void
+  /** Blobs, trees, commits and refs. */
+  git: GitStore
+  /**
+   * Holds the next `count` comment listings until all of them have arrived, then answers them
+   * together: jobs that start at once all see the same (empty) list, as racing jobs can.
+   */
+  gateCommentLists(count: number): void
+  /** Answers the next `count` authenticated API requests with this status (a 502, or a secondary rate limit). */
+  failNext(count: number, status: number, message?: string, headers?: Record<string, string>): void
   close(): Promise<void>
 }
 
@@ -77,12 +91,15 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
   let nextId = 1000
   let clock = 0
   let uploadUrlOverride: string | undefined
+  let gate: { count: number; parked: Array<() => void> } | undefined
+  let failures: { count: number; status: number; message: string; headers: Record<string, string> } | undefined
 
   const api = createServer((req, res) => void handle('api', req, res))
   const uploads = createServer((req, res) => void handle('uploads', req, res))
   await Promise.all([listen(api), listen(uploads)])
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
   const uploadsUrl = `http://127.0.0.1:${(uploads.address() as AddressInfo).port}`
+  const git = createGitStore(url, repository)
 
   async function handle(origin: 'api' | 'uploads', req: IncomingMessage, res: ServerResponse): Promise<void> {
     const record: RecordedRequest = { origin, method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, status: 0, body: Buffer.alloc(0) }
@@ -96,8 +113,20 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
     try {
       const body = await readBody(req)
       record.body = body
+      const rawPrefix = `/${repository}/raw/`
+      if (origin === 'api' && req.method === 'GET' && (req.url ?? '').startsWith(rawPrefix)) {
+        // What a browser (or GitHub's image proxy) fetches for an <img>: no token, the bytes as stored.
+        const bytes = git.raw(new URL(req.url ?? '/', url).pathname.slice(rawPrefix.length))
+        record.status = bytes ? 200 : 404
+        res.writeHead(record.status, { 'content-type': bytes ? 'application/octet-stream' : 'text/plain', 'content-length': String(bytes?.length ?? 9) })
+        return void res.end(bytes ?? 'Not Found')
+      }
       if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
+      }
+      if (failures && failures.count > 0) {
+        failures.count--
+        return send(failures.status, { message: failures.message, documentation_url: 'https://docs.github.com/rest' }, failures.headers)
       }
       const u = new URL(req.url ?? '/', origin === 'api' ? url : uploadsUrl)
       const prefix = `/repos/${repository}`
@@ -114,7 +143,22 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
         if ((m = /^POST \/releases\/(\d+)\/assets$/.exec(route))) return uploadAsset(Number(m[1]), u, req, body, send, forbid)
         return send(404, { message: 'Not Found' })
       }
+      if (u.pathname.slice(prefix.length).startsWith('/git/')) {
+        if (req.method !== 'GET' && forbid('contents')) return
+        const reply = git.handle(req.method ?? '', u.pathname.slice(prefix.length), u.searchParams, parseJson(body))
+        return reply ? send(reply.status, reply.body) : send(404, { message: 'Not Found' })
+      }
       if ((m = /^GET \/issues\/(\d+)\/comments$/.exec(route))) {
+        if (gate) {
+          const g = gate
+          await new Promise<void>((resolve) => {
+            g.parked.push(resolve)
+            if (g.parked.length >= g.count) {
+              gate = undefined
+              for (const release of g.parked) release()
+            }
+          })
+        }
         const list = comments.filter((c) => c.issue === Number(m?.[1])).sort((a, b) => a.id - b.id)
         return paginate(u, list.map(commentJson), send)
       }
@@ -137,9 +181,20 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
         c.updated = ++clock
         return send(200, commentJson(c))
       }
+      if ((m = /^DELETE \/issues\/comments\/(\d+)$/.exec(route))) {
+        if (forbid('comments')) return
+        const at = comments.findIndex((x) => x.id === Number(m?.[1]))
+        if (at < 0) return send(404, { message: 'Not Found' })
+        comments.splice(at, 1)
+        return send(204)
+      }
       if ((m = /^GET \/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
         const sha = m[1]
         return send(200, pulls.filter((p) => p.sha === sha).map((p) => ({ number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` })))
+      }
+      if ((m = /^GET \/pulls\/(\d+)$/.exec(route))) {
+        const p = pulls.find((x) => x.number === Number(m?.[1]))
+        return p ? send(200, { number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` }) : send(404, { message: 'Not Found' })
       }
       if ((m = /^GET \/releases\/tags\/(.+)$/.exec(route))) {
         const r = releases.find((x) => x.tag === decodeURIComponent(m?.[1] ?? '') && !x.draft)
@@ -257,6 +312,10 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       for (let i = 0; i < count; i++) comments.push({ id: nextId++, issue, body: body(i), created: ++clock, updated: clock })
     },
     addPull: (pull) => void pulls.push({ state: 'open', ...pull }),
+    movePull(number, sha) {
+      const p = pulls.find((x) => x.number === number)
+      if (p) p.sha = sha
+    },
     addRelease({ tag, draft = false }) {
       const r: StoredRelease = { id: nextId++, tag, draft, assets: [] }
       releases.push(r)
@@ -271,6 +330,13 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       uploadUrlOverride = u
     },
     resetRequests: () => void requests.splice(0),
+    git,
+    failNext(count, status, message = 'Server Error', headers = {}) {
+      failures = { count, status, message, headers }
+    },
+    gateCommentLists(count) {
+      gate = { count, parked: [] }
+    },
     close: () => Promise.all([closeServer(api), closeServer(uploads)]).then(() => undefined)
   }
 }

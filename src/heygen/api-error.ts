@@ -42,7 +42,7 @@ export class ApiError extends UserError {
       apiMessage: untrustedText(apiMessage),
       param: param === undefined ? undefined : untrustedText(param, 200)
     }
-    super(ApiError.describe(safe.operation, status, safe.code, safe.apiMessage, safe.param))
+    super(`${safe.operation} failed: ${ApiError.describe(status, safe.code, safe.apiMessage, safe.param)}`)
     this.operation = safe.operation
     this.code = safe.code
     this.apiMessage = safe.apiMessage
@@ -53,10 +53,17 @@ export class ApiError extends UserError {
     return HINTS[this.code] ?? STATUS_HINTS[this.status]
   }
 
-  private static describe(operation: string, status: number, code: string, message: string, param?: string): string {
+  /** What the server answered, with the hint, without the operation: for messages that already name it. */
+  get answer(): string {
+    return ApiError.describe(this.status, this.code, this.apiMessage, this.param)
+  }
+
+  private static describe(status: number, code: string, message: string, param?: string): string {
     const where = param ? ` (param: ${param})` : ''
     const hint = HINTS[code] ?? STATUS_HINTS[status]
-    return `${operation} failed: HTTP ${status} ${code}: ${message}${where}${hint ? `. ${hint}` : ''}`
+    // The API's message usually ends with its own full stop; one is enough before the hint.
+    const said = `${message}${where}`
+    return `HTTP ${status} ${code}: ${hint ? `${said.replace(/\s*\.+$/, '')}. ${hint}` : said}`
   }
 }
 

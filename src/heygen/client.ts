@@ -126,8 +126,12 @@ export class HeygenClient {
     const safeToRepeat = method !== 'POST' || Boolean(opts.idempotencyKey) || opts.idempotent === true
     const maxAttempts = Math.min(opts.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts)
 
+    // Kept so that a deadline ending the retries still says what the server last answered.
+    let lastFailure: ApiError | undefined
     for (let attempt = 1; ; attempt++) {
-      if (this.deadlinePassed) throw new DeadlineError(opts.operation, attempt === 1 ? 'before the call was made' : `after ${attempt - 1} attempts`)
+      if (this.deadlinePassed) {
+        throw new DeadlineError(opts.operation, lastFailure ? `after ${attempt - 1} attempts; the last answer was ${lastFailure.answer}` : 'before the call was made')
+      }
       this.stats.requests++
       this.stats.byKind[opts.kind] = (this.stats.byKind[opts.kind] ?? 0) + 1
       let outcome: Outcome
@@ -165,10 +169,11 @@ export class HeygenClient {
         failure = new ApiError(opts.operation, 0, 'network_error', `${code}: ${(error as Error).message}`)
       }
       if (attempt >= maxAttempts || !shouldRetry(outcome, safeToRepeat)) throw failure
+      lastFailure = failure
       const delay = waitMs !== undefined ? Math.min(waitMs, this.retry.retryAfterCapMs) : backoffMs(attempt, this.retry)
       this.stats.retries++
       this.log(`${opts.operation}: ${describeOutcome(outcome)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`)
-      await this.sleepWithin(delay, opts.operation, `to retry after ${describeOutcome(outcome)}`)
+      await this.sleepWithin(delay, opts.operation, `to retry; the last answer was ${failure.answer}`)
     }
   }
 

@@ -25,6 +25,14 @@ export interface InstallOptions {
   log: (line: string) => void
   signal?: AbortSignal
   version?: string
+  /** Keeps the installed folder between jobs (src/local/renderer-cache.ts); never fails the install. */
+  cache?: InstallCache
+}
+
+/** Restores an installed CLI folder before installing, and saves it right after a successful install. */
+export interface InstallCache {
+  restore(dir: string, version: string): Promise<boolean>
+  save(dir: string, version: string): Promise<void>
 }
 
 const DONE_MARKER = '.installed'
@@ -43,6 +51,8 @@ export async function ensureHyperframesCli(options: InstallOptions): Promise<Ins
   const dir = path.join(options.cacheRoot, `hyperframes-${version}`)
   const installed = cliIn(dir, version)
   if (existsSync(path.join(dir, DONE_MARKER))) return installed
+  // A fresh runner: another job may have installed the same version already.
+  if ((await options.cache?.restore(dir, version)) && existsSync(path.join(dir, DONE_MARKER))) return installed
 
   options.log(`Installing the HyperFrames renderer (hyperframes@${version}) from the npm registry into ${dir} …`)
   await mkdir(options.cacheRoot, { recursive: true })
@@ -66,6 +76,7 @@ export async function ensureHyperframesCli(options: InstallOptions): Promise<Ins
   } finally {
     await rm(staging, { recursive: true, force: true })
   }
+  await options.cache?.save(dir, version)
   return installed
 }
 

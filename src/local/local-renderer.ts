@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
-import { ensureHyperframesCli, type InstalledCli } from './hyperframes-cli.js'
+import { ensureHyperframesCli, type InstallCache, type InstalledCli } from './hyperframes-cli.js'
 import { findToolchain, type LocalToolchain } from './local-toolchain.js'
 import { probeVideo } from '../machine/media-probe.js'
 import { CORES_PER_RENDER, RenderSlots, machineCores, machineSlots } from './render-slots.js'
@@ -69,6 +69,7 @@ export interface LocalRendererOptions {
   maxParallel?: number
   signal?: AbortSignal
   env?: NodeJS.ProcessEnv
+  installCache?: InstallCache
 }
 
 const KILL_GRACE_MS = 10_000
@@ -89,7 +90,7 @@ export class LocalRenderer {
   static async open(options: LocalRendererOptions): Promise<LocalRenderer> {
     const env = options.env ?? process.env
     const toolchain = findToolchain(env)
-    const cli = await ensureHyperframesCli({ cacheRoot: options.cacheRoot, log: options.log, signal: options.signal })
+    const cli = await ensureHyperframesCli({ cacheRoot: options.cacheRoot, log: options.log, signal: options.signal, cache: options.installCache })
     const parallel = Math.max(1, Math.min(options.maxParallel ?? Number.POSITIVE_INFINITY, machineSlots()))
     // Renders run side by side; each gets its share of the cores as capture workers (one Chrome each).
     const workers = Math.max(1, Math.floor(machineCores() / (parallel * CORES_PER_RENDER)))

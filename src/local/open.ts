@@ -20,7 +20,8 @@ export const openLocalBackend: OpenBackend = async (setup, ctx) => {
       cacheRoot: toolCacheRoot(),
       log: ctx.log.info,
       maxParallel: Math.min(setup.concurrency, setup.jobCount),
-      signal: ctx.signal
+      signal: ctx.signal,
+      installCache: ctx.toolCache
     })
     // Render what HeyGen would receive: the zip's files, not the working tree.
     files = await unpackZip(setup.zip.zipPath, projectDir)

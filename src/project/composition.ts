@@ -36,6 +36,8 @@ export interface CompositionInfo {
   width?: NumericAttribute
   height?: NumericAttribute
   fps?: NumericAttribute
+  /** data-duration in seconds: what a dry run multiplies to say what the renders would bill. */
+  duration?: NumericAttribute
   /** undefined when nothing declares data-composition-variables. */
   variables?: DeclaredVariable[]
   /** Where the declaration is: its tag and 1-based line. */
@@ -61,6 +63,7 @@ export function parseComposition(html: string, file: string): CompositionInfo {
     info.width = numeric(root, 'data-width')
     info.height = numeric(root, 'data-height')
     info.fps = numeric(root, 'data-fps')
+    info.duration = numeric(root, 'data-duration')
   }
   if (declaring) {
     const line = lineAt(starts, declaring.start)

@@ -1,5 +1,5 @@
 import { hasMarker } from './comment-body.js'
-import type { GitHubClient } from './github-client.js'
+import { httpStatus, type GitHubClient } from './github-client.js'
 
 export interface CommentResult {
   id: number
@@ -29,7 +29,40 @@ export async function upsertComment(gh: GitHubClient, issueNumber: number, marke
     return { id: data.id, url: data.html_url, action: 'updated' }
   }
   const { data } = await gh.octokit.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: issueNumber, body })
-  return { id: data.id, url: data.html_url, action: 'created' }
+  return converge(gh, issueNumber, marker, body, { id: data.id, url: data.html_url, action: 'created' })
+}
+
+/**
+ * Two jobs with one comment-key (a user's own strategy.matrix) can both find no comment and both
+ * create one. After creating, list again and keep only the oldest comment with the marker: the
+ * newer ones are deleted and the survivor gets this body. Each racing job does the same, so they
+ * converge on one comment whichever finishes first.
+ */
+async function converge(gh: GitHubClient, issueNumber: number, marker: string, body: string, created: CommentResult): Promise<CommentResult> {
+  const ours = await findComments(gh, issueNumber, marker)
+  const oldest = ours[0]
+  if (!oldest || oldest.id === created.id) {
+    for (const c of ours.slice(1)) await deleteComment(gh, c.id)
+    return created
+  }
+  for (const c of ours.slice(1)) await deleteComment(gh, c.id)
+  const { data } = await gh.octokit.rest.issues.updateComment({ owner: gh.owner, repo: gh.repo, comment_id: oldest.id, body })
+  return { id: data.id, url: data.html_url, action: 'updated' }
+}
+
+/** Deleting a duplicate the other job deleted first is fine. */
+async function deleteComment(gh: GitHubClient, id: number): Promise<void> {
+  try {
+    await gh.octokit.rest.issues.deleteComment({ owner: gh.owner, repo: gh.repo, comment_id: id })
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw error
+  }
+}
+
+/** Every comment carrying the marker, oldest first (ids grow with creation time). */
+async function findComments(gh: GitHubClient, issueNumber: number, marker: string): Promise<Array<{ id: number; html_url: string }>> {
+  const all = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: issueNumber, per_page: 100 })
+  return all.filter((c) => hasMarker(c.body, marker)).sort((a, b) => a.id - b.id)
 }
 
 async function findComment(gh: GitHubClient, issueNumber: number, marker: string): Promise<{ id: number; body?: string; html_url: string } | undefined> {

@@ -24,7 +24,13 @@ export function judgeFailures(outcomes: readonly RenderOutcome[], failOn: FailOn
     .slice(0, LISTED)
     .map((o) => `${o.job.name} (${describe(o)})`)
     .join('; ')
-  return { failure: `${bad.length} of ${outcomes.length} renders did not complete (fail-on: ${failOn}): ${list}${bad.length > LISTED ? '; …' : ''}`, warnings: [] }
+  return { failure: `${failureHeadline(outcomes, failOn)}: ${list}${bad.length > LISTED ? '; …' : ''}`, warnings: [] }
+}
+
+/** The failure's first words: what the reports show above the rows that list each failed render. */
+export function failureHeadline(outcomes: readonly RenderOutcome[], failOn: FailOn): string {
+  const bad = outcomes.filter((o) => !isSuccessStatus(o.status)).length
+  return `${bad} of ${outcomes.length} renders did not complete (fail-on: ${failOn})`
 }
 
 function describe(o: RenderOutcome): string {

@@ -54,7 +54,12 @@ export interface GitHubClientOptions {
 export interface GitHubModules {
   getOctokit: typeof getOctokit
   defaults: typeof defaults
+  /** @octokit/plugin-retry and @octokit/plugin-throttling: transient failures and rate limits. */
+  plugins: Parameters<typeof getOctokit>[2][]
 }
+
+/** Retries of one request after a rate limit: GitHub's Retry-After is honoured, then we give up. */
+const RATE_LIMIT_RETRIES = 2
 
 let loaded: Promise<GitHubModules> | undefined
 
@@ -68,7 +73,9 @@ export function loadGitHubModules(): Promise<GitHubModules> {
   loaded ??= (async () => {
     const github = await import('@actions/github')
     const utils = await import('@actions/github/lib/utils')
-    return { getOctokit: github.getOctokit, defaults: utils.defaults }
+    const { retry } = await import('@octokit/plugin-retry')
+    const { throttling } = await import('@octokit/plugin-throttling')
+    return { getOctokit: github.getOctokit, defaults: utils.defaults, plugins: [retry, throttling] }
   })()
   return loaded
 }
@@ -103,7 +110,14 @@ export class GitHubClient {
       return base(url, init)
     }
     // Our own `request` replaces @actions/github's defaults wholesale, so keep its proxy-aware fetch inside the guard.
-    this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded } })
+    // Retries: 5xx and network faults, a few times with backoff (plugin-retry never retries a 4xx
+    // such as a permission 403). Throttling: writes spaced as GitHub asks, and a primary or
+    // secondary rate limit waits for Retry-After instead of failing the comment.
+    const throttle = {
+      onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < RATE_LIMIT_RETRIES,
+      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < RATE_LIMIT_RETRIES
+    }
+    this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded }, throttle }, ...modules.plugins)
   }
 
   /**

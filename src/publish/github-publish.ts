@@ -1,10 +1,13 @@
 import type { GitHubInputs } from '../inputs/github-inputs.js'
+import type { PreviewInputs } from '../inputs/preview-inputs.js'
 import type { RunContext } from '../inputs/run-context.js'
 import type { RenderOutcome } from '../render/outcome.js'
 import { UserError } from '../user-error.js'
 import { buildCommentBody, commentMarker } from './comment-body.js'
 import { findPullRequestForCommit, upsertComment } from './comment.js'
 import { describeGitHubError, GitHubClient, githubApiUrl, isPermissionError, loadGitHubModules } from './github-client.js'
+import { hostPreviews, type PreviewHosting } from './previews/host-previews.js'
+import type { Preview } from './previews/make-previews.js'
 import { attachToRelease, findRelease, type AttachedAsset, type Release } from './release.js'
 import type { ReportHeader } from './report-table.js'
 import type { ResultEntry } from './results.js'
@@ -118,7 +121,7 @@ export class GitHubPublisher {
   }
 
   /** Creates or updates the sticky comment; returns its URL. Problems are warnings, never failures. */
-  async comment(results: ResultEntry[], header: ReportHeader): Promise<string | undefined> {
+  async comment(results: ResultEntry[], header: ReportHeader, previews?: Map<number, string>, hostedPreviews = false): Promise<string | undefined> {
     const { comment: mode, token, commentKey } = this.inputs
     if (mode === 'false') return undefined
     if (!token) {
@@ -128,7 +131,7 @@ export class GitHubPublisher {
     const pr = await this.pullRequest()
     if (pr === undefined) return undefined
     try {
-      const body = buildCommentBody(results, header, { key: commentKey })
+      const body = buildCommentBody(results, header, { key: commentKey, previews, hostedPreviews })
       const result = await upsertComment(await this.client(), pr, commentMarker(commentKey), body)
       this.log.info(`PR #${pr} comment ${result.action}: ${result.url}`)
       return result.url
@@ -142,6 +145,11 @@ export class GitHubPublisher {
       }
       return undefined
     }
+  }
+
+  /** Commits the previews to preview-branch (src/publish/previews/host-previews.ts). */
+  hostPreviews(opts: PreviewInputs, previews: Preview[]): Promise<PreviewHosting> {
+    return hostPreviews(() => this.client(), this.ctx, this.inputs, opts, previews, this.log)
   }
 
   /** The PR of a pull-request event, else (comment: auto or true) the open PR whose head is this commit. */

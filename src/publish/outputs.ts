@@ -27,7 +27,8 @@ export function writeOutputs(results: ResultEntry[], assetId: string | undefined
 }
 
 /** The outputs of publishing to GitHub, also written on every exit path ('' and 'false' when unused). */
-export function writePublishOutputs(opts: { commentUrl?: string; skipped: boolean }): void {
+export function writePublishOutputs(opts: { commentUrl?: string; commentBody?: string; skipped: boolean }): void {
   core.setOutput('comment-url', opts.commentUrl ?? '')
+  core.setOutput('comment-body', opts.commentBody ?? '')
   core.setOutput('skipped', String(opts.skipped))
 }

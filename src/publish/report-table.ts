@@ -15,6 +15,8 @@ export interface ReportHeader {
   skipped?: string
   /** HyperFrames lint findings; absent when lint did not run. */
   lint?: { mode: string; errors: number; warnings: number }
+  /** The inputs (or the project they name) were refused before anything was planned. */
+  invalidInputs?: boolean
   /** The workflow run's page, where the job summary lives. */
   runUrl?: string
   commitUrl?: string
@@ -32,9 +34,35 @@ const STATUS_ICON: Record<string, string> = {
   rendering: '⏳'
 }
 
+/** Words for a status where its code name would mislead: `pending` means it was never submitted. */
+const STATUS_LABEL: Record<string, string> = { pending: 'not submitted', timed_out: 'timed out' }
+
+export function statusLabel(status: string): string {
+  return STATUS_LABEL[status] ?? status
+}
+
 export function statusCell(status: string): string {
   const icon = STATUS_ICON[status]
-  return icon ? `${icon} ${status}` : status
+  return icon ? `${icon} ${statusLabel(status)}` : statusLabel(status)
+}
+
+/**
+ * An error as a callout that keeps its shape: each line its own quoted line, so a list of problems
+ * stays a list instead of running into one line.
+ */
+export function cautionLines(error: string, maxChars: number): string[] {
+  const lines = truncate(error, maxChars)
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  return ['> [!CAUTION]', ...lines.map((l) => (l.startsWith('- ') ? `> - ${escapeCell(l.slice(2))}` : `> ${escapeCell(l)}`))]
+}
+
+/** One failure, stated once: the status only when the message does not already say it. */
+export function failureLine(r: ResultEntry, max: number, message = r.failure_message ?? ''): string {
+  const label = statusLabel(r.status)
+  const status = message.toLowerCase().startsWith(label) ? '' : ` (${label})`
+  return `- **${escapeCell(r.name)}**${status}: ${escapeCell(message, max)}`
 }
 
 export function isSuccess(r: ResultEntry): boolean {

@@ -1,10 +1,12 @@
 import {
+  cautionLines,
   code,
   countFitting,
   differingVariables,
   durationCell,
   escapeCell,
   lintLine,
+  failureLine,
   statusCell,
   tableHeader,
   tableRow,
@@ -61,7 +63,7 @@ export function renderSummary(results: ResultEntry[], header: ReportHeader, limi
   )
   const failures = results
     .filter((r) => r.failure_message)
-    .map((r) => `- **${escapeCell(r.name)}** (${r.status}): ${escapeCell(r.failure_message ?? '', MAX_FAILURE_CHARS)}`)
+    .map((r) => failureLine(r, MAX_FAILURE_CHARS))
   const collapse = results.length > limits.collapseRows
 
   const compose = (shownRows: number, shownFailures: number): string => {
@@ -90,7 +92,11 @@ export function renderSummary(results: ResultEntry[], header: ReportHeader, limi
 }
 
 function headLines(results: ResultEntry[], header: ReportHeader): string[] {
-  const title = header.skipped ? '## 🎬 HyperFrames renders: skipped' : `## 🎬 HyperFrames renders: ${tally(results)}`
+  const title = header.skipped
+    ? '## 🎬 HyperFrames renders: skipped'
+    : header.invalidInputs
+      ? '## 🎬 HyperFrames renders: Not rendered: invalid inputs'
+      : `## 🎬 HyperFrames renders: ${tally(results)}`
   const lines = [
     title,
     '',
@@ -100,7 +106,7 @@ function headLines(results: ResultEntry[], header: ReportHeader): string[] {
   const lint = lintLine(header)
   if (lint) lines.push(lint, '')
   if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped, MAX_ERROR_CHARS)}`, '')
-  if (header.error) lines.push('> [!CAUTION]', `> ${escapeCell(header.error, MAX_ERROR_CHARS)}`, '')
+  if (header.error) lines.push(...cautionLines(header.error, MAX_ERROR_CHARS), '')
   return lines
 }
 

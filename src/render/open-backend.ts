@@ -33,6 +33,15 @@ export interface OpenContext {
   signal: AbortSignal
   log: RenderLog
   warning: (line: string) => void
+  /** Keeps a backend's installed tools between jobs; none: always install. */
+  toolCache?: ToolCache
+}
+
+/** A folder kept between jobs under a version (the Actions cache on a runner). */
+export interface ToolCache {
+  /** Fills `dir` with what was saved for `version`; false when nothing was. */
+  restore(dir: string, version: string): Promise<boolean>
+  save(dir: string, version: string): Promise<void>
 }
 
 /** How a backend is opened; one per entry in src/backends.ts. */

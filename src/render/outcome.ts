@@ -18,6 +18,8 @@ export interface RenderOutcome {
   thumbnailUrl?: string
   duration?: number
   failureMessage?: string
+  /** The render was made by an earlier run and answered again for its idempotency key: not billed again. */
+  replayed?: boolean
   /** Set when the error was the API's own (code from the contract). */
   errorCode?: string
 }

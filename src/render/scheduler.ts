@@ -3,6 +3,7 @@ import { isKnownStatus, type RenderBackend, type RenderDetail, type RenderStatus
 import { BackendError, failureKind } from './failure-kind.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
+import { ProgressReporter } from './progress.js'
 import { StatusWatcher, type Ended, type PollPolicy } from './status-watcher.js'
 import path from 'node:path'
 
@@ -12,6 +13,8 @@ export interface RenderLog {
   info(line: string): void
   /** One collapsible block per render, printed when it is done so concurrent logs do not interleave. */
   group(title: string, lines: string[]): void
+  /** Internal metrics and idempotency keys: core.debug on a runner. */
+  debug?(line: string): void
 }
 
 export interface SchedulerOptions {
@@ -67,14 +70,18 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       note(`error: ${outcome.failureMessage}`)
     }
   }
+  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, log: (line) => opts.log.info(line) })
+  progress.start()
   const report = (outcome: RenderOutcome, lines: string[]): void => {
-    opts.log.group(`${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
+    const n = progress.ended(outcome.job.index, outcome.status === 'completed')
+    opts.log.group(`${progress.tag(n)} ${outcome.job.name}: ${outcome.status}${outcome.renderId ? ` (${outcome.renderId})` : ''}`, lines)
   }
   const downloads: Array<Promise<void>> = []
 
   const worker = async (): Promise<void> => {
     while (!stopped() && next < outcomes.length) {
       const outcome = outcomes[next++]
+      progress.started(outcome.job.index)
       const lines: string[] = []
       const note = (line: string): void => {
         lines.push(`${new Date(now()).toISOString().slice(11, 19)} ${line}`)
@@ -103,9 +110,10 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, outcomes.length) }, worker))
   await Promise.all(downloads)
+  progress.stop()
   const w = watcher.stats
   if (w.ticks > 0) {
-    opts.log.info(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
+    ;(opts.log.debug ?? opts.log.info)(`Status checks: ${w.ticks} ticks, ${w.batched} of them answered by listing renders; one GET per render per tick would have taken ${w.renderTicks} calls.`)
   }
 
   for (const o of outcomes) {
@@ -132,7 +140,8 @@ async function runOne(
   const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
   outcome.renderId = await backend.submit(job, outcome.key)
   outcome.status = 'submitted'
-  note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''} (idempotency key ${outcome.key})`)
+  note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''}`)
+  opts.log.debug?.(`${job.name}: idempotency key ${outcome.key}`)
   if (!opts.wait) return undefined
 
   let end = await waitForTerminal(outcome, watcher, note)
@@ -149,14 +158,18 @@ async function runOne(
     // Looked at at once: a replay of an earlier run's failure is already failed; a render this
     // create just made cannot be, so it is this run's and ends the chain whatever becomes of it.
     const first = await watcher.refetch(outcome.renderId, job)
+    opts.log.debug?.(`${job.name}: idempotency key ${outcome.key}`)
     if (first.status === 'failed') {
-      note(`submitted again: replayed ${outcome.renderId}, which had failed too (idempotency key ${outcome.key})`)
-      end = { detail: first, fresh: true, firstSeenFailed: true }
+      note(`submitted again: replayed ${outcome.renderId}, which had failed too`)
+      end = { detail: first, fresh: true, firstSeenFailed: true, firstSeenDone: true }
       continue
     }
-    note(`submitted again as ${outcome.renderId} (idempotency key ${outcome.key})`)
+    note(`submitted again as ${outcome.renderId}`)
     end = await waitForTerminal(outcome, watcher, note)
-    if (end) end.firstSeenFailed = false
+    if (end) {
+      end.firstSeenFailed = false
+      end.firstSeenDone = false
+    }
     break
   }
   if (!end) return undefined
@@ -164,6 +177,9 @@ async function runOne(
   const settle = (detail: RenderDetail): void => {
     outcome.duration = detail.duration
     outcome.thumbnailUrl = detail.thumbnailUrl
+    // Billed by an earlier run when it had already ended the first time this run looked: the same
+    // fact that decides resubmission, never a comparison of HeyGen's clock with the runner's.
+    outcome.replayed = end.firstSeenDone
   }
   if (end.detail.status === 'failed') {
     const detail = end.fresh ? end.detail : await watcher.refetch(renderId, job)
@@ -190,7 +206,7 @@ async function runOne(
 const MAX_RETRY_HOPS = 10
 
 /** How a render ended, and whether this run ever saw it unfinished. */
-type Seen = Ended & { firstSeenFailed: boolean }
+type Seen = Ended & { firstSeenFailed: boolean; firstSeenDone: boolean }
 
 /** Waits for one render to end; returns undefined when the deadline passed first. */
 async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, note: (line: string) => void): Promise<Seen | undefined> {
@@ -209,7 +225,7 @@ async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, n
     note(`status: ${status}`)
     if (status === 'queued' || status === 'rendering') outcome.status = status
   })
-  const end = ended && { ...ended, firstSeenFailed: first === 'failed' }
+  const end = ended && { ...ended, firstSeenFailed: first === 'failed', firstSeenDone: first === 'failed' || first === 'completed' }
   if (!end) {
     outcome.status = 'timed_out'
     outcome.failureMessage = `still ${last ?? 'queued'} when timeout-minutes ran out (render id ${outcome.renderId})`

@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { emulatorInputs, runAction } from './support/action-runner.js'
+import { withEmulator } from './support/with-emulator.js'
+
+// What the log says, end to end: a progress line per finished render, in order, group titles
+// that carry [n/N], keys only in the debug log, and one closing line with what the run cost.
+
+const MATRIX = JSON.stringify([{ title: 'A' }, { title: 'B' }, { title: 'C' }])
+
+describe('a log that talks', () => {
+  it('logs [n/N] progress in order and one closing line; a replay is not billed again', async () => {
+    await withEmulator({ renderMs: 80 }, async (emulator, workspace) => {
+      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '2', preview: 'none', artifact: 'none' })
+      const first = await runAction({ workspace, inputs })
+      expect(first.code).toBe(0)
+      const lines = first.stdout.split('\n')
+      const progress = lines.filter((l) => /^\[\d+\/3\] \d+ rendering · \d+ queued · \d+s elapsed/.test(l))
+      expect(progress.map((l) => l.slice(0, 5))).toEqual(['[1/3]', '[2/3]', '[3/3]'])
+      const groups = lines.filter((l) => l.startsWith('::group::'))
+      expect(groups.map((l) => /^::group::(\[\d\/3\]) r-[ABC]: completed/.exec(l)?.[1])).toEqual(['[1/3]', '[2/3]', '[3/3]'])
+      // Keys are for the debug log (and the results output), not the visible one.
+      const key = first.results[0].idempotency_key
+      expect(lines.filter((l) => l.includes(key)).every((l) => l.startsWith('::debug::'))).toBe(true)
+      expect(lines.filter((l) => l.startsWith('Status checks:'))).toEqual([])
+      const closing = lines.filter((l) => /^3 videos rendered/.test(l))
+      expect(closing).toHaveLength(1)
+      expect(closing[0]).toMatch(/^3 videos rendered \(3 new, 0 replayed\) in \d+s · 0 failed · 3s of video billed, 0s replayed free$/)
+      expect(first.summary).toContain('**3 videos rendered (3 new, 0 replayed)')
+
+      // created_at is whole seconds: let the clock move past them so the replays read as earlier runs.
+      await sleep(2100)
+      const again = await runAction({ workspace, inputs })
+      expect(again.code).toBe(0)
+      expect(emulator.stats.rendersCreated).toBe(3)
+      expect(again.stdout).toMatch(/^3 videos rendered \(0 new, 3 replayed\) in \d+s · 0 failed · 0s of video billed, 3s replayed free$/m)
+    })
+  })
+
+  it('says what a dry run would bill', async () => {
+    await withEmulator({}, async (emulator, workspace) => {
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, 'dry-run': 'true', resolution: '4k' }) })
+      expect(run.code).toBe(0)
+      // The fixture declares data-duration="1".
+      expect(run.stdout).toContain('Dry run: would bill about 4.5s of video: 3 × 1 s × 1.5 (4k), less any render replayed for free.')
+      expect(run.summary).toContain('**Dry run: would bill about 4.5s of video')
+    })
+  })
+})

@@ -1,0 +1,275 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startEmulator, type Emulator } from '../emulator/index.js'
+import type { ShardManifest } from '../src/shard/manifest.js'
+import { COLLECT_DIST, SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
+import { startArtifactServer, type ArtifactServer } from './support/artifact-server.js'
+import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+
+// Sharding end to end: dist/index.js runs as two (or more) shard jobs of one workflow run at the
+// same time against the emulator, the local artifact service and the local GitHub API.
+
+const COLORS = ['#ff0000', '#00ff00', '#0000ff', '#ffff00', '#00ffff']
+const MATRIX = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color })))
+const RUN_ID = 4242
+const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -->'
+const NAMES = COLORS.map((_, i) => `${i + 1}-T${i + 1}`)
+
+function prEvent(number: number, headSha: string): Record<string, unknown> {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: { number, state: 'open', head: { sha: headSha, ref: 'feature', repo: { full_name: 'octo/videos' } }, base: { sha: 'f'.repeat(40), ref: 'main', repo: { full_name: 'octo/videos' } } },
+    repository: { full_name: 'octo/videos', name: 'videos', owner: { login: 'octo' } }
+  }
+}
+
+describe('sharded renders', () => {
+  let emulator: Emulator
+  let github: GitHubServer
+  let artifacts: ArtifactServer
+  let workspace: string
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
+    github = await startGitHubServer()
+    artifacts = await startArtifactServer()
+    workspace = makeWorkspace()
+    github.addPull({ number: 7, sha: SHA_A })
+  })
+  afterAll(async () => {
+    await emulator.close()
+    await github.close()
+    await artifacts.close()
+    rmSync(workspace, { recursive: true, force: true })
+  })
+
+  const shardRun = (shard: string, extra: Partial<RunOptions> = {}, inputs: Record<string, string> = {}): Promise<ActionRun> =>
+    runAction({
+      workspace,
+      runId: RUN_ID,
+      eventName: 'pull_request',
+      event: prEvent(7, 'a'.repeat(40)),
+      github: { apiUrl: github.url, token: github.token },
+      env: artifacts.env,
+      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', artifact: 'none', 'output-dir': `renders-${shard.replace('/', 'of')}`, shard, ...inputs }),
+      ...extra
+    })
+  const collectRun = (inputs: Record<string, string> = {}, extra: Partial<RunOptions> = {}): Promise<ActionRun> =>
+    runAction({
+      entry: COLLECT_DIST,
+      workspace,
+      runId: RUN_ID,
+      eventName: 'pull_request',
+      event: prEvent(7, SHA_A),
+      github: { apiUrl: github.url, token: github.token },
+      env: artifacts.env,
+      inputs,
+      ...extra
+    })
+  const ourComments = () => github.comments(7).filter((c) => c.body.startsWith(MARKER))
+  /** Where each entry's name first appears in the comment: the rows' order. */
+  const rowOrder = (body: string): number[] => NAMES.map((n) => body.indexOf(n))
+  const manifestOf = (run: ActionRun): ShardManifest => JSON.parse(readFileSync(run.outputs['shard-manifest'], 'utf8')) as ShardManifest
+
+  let one: ActionRun
+  let two: ActionRun
+
+  it('two shards at once render 1, 3, 5 and 2, 4, comment nothing and each write a manifest', async () => {
+    emulator.resetStats()
+    ;[one, two] = await Promise.all([shardRun('1/2'), shardRun('2/2')])
+    for (const run of [one, two]) {
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+    }
+    expect(one.results.map((r) => r.index)).toEqual([1, 3, 5])
+    expect(two.results.map((r) => r.index)).toEqual([2, 4])
+    expect(one.outputs.succeeded).toBe('3')
+    expect(two.outputs.succeeded).toBe('2')
+    expect(emulator.stats.rendersCreated).toBe(5)
+    expect(github.comments(7)).toEqual([])
+    expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+    expect(one.summary).toContain('3 of 3 succeeded')
+    expect(one.summary).toContain('shard 1/2')
+
+    const m1 = manifestOf(one)
+    const m2 = manifestOf(two)
+    expect(m1.shard).toEqual({ index: 1, count: 2 })
+    expect(m2.shard).toEqual({ index: 2, count: 2 })
+    expect(m1.total_entries).toBe(5)
+    expect(m1.plan_digest).toMatch(/^[0-9a-f]{64}$/)
+    expect(m2.plan_digest).toBe(m1.plan_digest)
+    expect([m1.run_id, m1.run_attempt, m1.sha]).toEqual([RUN_ID, 1, 'a'.repeat(40)])
+    expect(m2.results.map((r) => r.name)).toEqual(['2-T2', '4-T4'])
+    // Uploaded for collect, with a name unique per shard and attempt and a one-day retention.
+    const names = artifacts.artifacts().map((a) => a.name).sort()
+    expect(names).toEqual([expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-1of2-a1$/), expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-2of2-a1$/)])
+    for (const a of artifacts.artifacts()) expect((a.expiresAt?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(24 * 3600_000)
+  })
+
+  it('collect downloads both manifests and writes one comment with every row in order', async () => {
+    github.resetRequests()
+    const run = await collectRun()
+    // unzip-stream, which @actions/artifact downloads through, still calls Buffer(): Node's warning is its only stderr.
+    expect(run.stderr.split('\n').filter((l) => l && !/DEP0005|--trace-deprecation/.test(l))).toEqual([])
+    expect(run.code).toBe(0)
+    expect(run.outputs.succeeded).toBe('5')
+    expect(run.outputs.failed).toBe('0')
+    expect(run.outputs.missing).toBe('0')
+    expect(run.results.map((r) => r.index)).toEqual([1, 2, 3, 4, 5])
+    expect(run.results.map((r) => r.render_id)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.render_id))
+    // Downloaded through the artifact service: listed, then each one signed and fetched.
+    expect(artifacts.requests.filter((r) => r.operation === 'GetSignedArtifactURL')).toHaveLength(2)
+    expect(artifacts.requests.filter((r) => r.operation === 'get-blob' && r.status === 200)).toHaveLength(2)
+    expect(artifacts.unexpected).toEqual([])
+    const comments = ourComments()
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).toContain('5 of 5 succeeded')
+    const order = rowOrder(comments[0].body)
+    expect(order.every((at) => at > 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+    expect(run.summary).toContain('5 of 5 succeeded')
+    expect(run.outputs['comment-url']).toBe(`https://github.com/octo/videos/pull/7#issuecomment-${comments[0].id}`)
+  })
+
+  it('with one manifest missing, its entries are missing, fail-on any fails and the same comment is updated', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
+    try {
+      copyFileSync(one.outputs['shard-manifest'], path.join(dir, path.basename(one.outputs['shard-manifest'])))
+      const before = { ...ourComments()[0] }
+      const run = await collectRun({ 'results-path': dir, 'fail-on': 'any' })
+      expect(run.code).toBe(1)
+      expect(run.outputs.missing).toBe('2')
+      expect(run.outputs.succeeded).toBe('3')
+      expect(run.outputs.failed).toBe('2')
+      expect(run.results.map((r) => [r.index, r.status])).toEqual([
+        [1, 'completed'],
+        [2, 'missing'],
+        [3, 'completed'],
+        [4, 'missing'],
+        [5, 'completed']
+      ])
+      expect(run.results[1].name).toBe('2-T2')
+      expect(run.stdout).toMatch(/::error::2 of 5 renders did not complete \(fail-on: any\): 2-T2 \(missing\); 4-T4 \(missing\)/)
+      const after = ourComments()
+      expect(after).toHaveLength(1)
+      expect(after[0].id).toBe(before.id)
+      expect(after[0].updated).toBeGreaterThan(before.updated)
+      expect(after[0].body).toContain('3 of 5 succeeded')
+      expect(after[0].body).toContain('missing')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a re-run of shard 2 as attempt 2 creates no render, and collect takes the newer attempt', async () => {
+    emulator.resetStats()
+    const again = await shardRun('2/2', { runAttempt: 2 })
+    expect(again.code).toBe(0)
+    expect(emulator.stats.rendersCreated).toBe(0)
+    expect(manifestOf(again).run_attempt).toBe(2)
+    expect(artifacts.artifacts().map((a) => a.name)).toContainEqual(expect.stringMatching(/-2of2-a2$/))
+    const run = await collectRun()
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Collected 2 shards (1/2 attempt 1, 2/2 attempt 2): 5 of 5 entries delivered.')
+    expect(run.outputs.succeeded).toBe('5')
+    expect(ourComments()).toHaveLength(1)
+    expect(ourComments()[0].body).toContain('5 of 5 succeeded')
+  })
+
+  it('refuses manifests whose plans differ, naming the shards', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
+    try {
+      // Shard 2 of another run whose matrix changed one colour: a different plan.
+      const changed = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color: i === 1 ? '#123456' : color })))
+      const other = await shardRun('2/2', { runId: RUN_ID + 1 }, { matrix: changed })
+      expect(other.code).toBe(0)
+      for (const file of [one.outputs['shard-manifest'], other.outputs['shard-manifest']]) copyFileSync(file, path.join(dir, path.basename(file)))
+      const comment = { ...ourComments()[0] }
+      const run = await collectRun({ 'results-path': dir })
+      expect(run.code).toBe(1)
+      expect(run.stdout).toMatch(/::error::The shards rendered different plans and cannot be merged into one report: 1\/2 \(attempt 1\) planned [0-9a-f]{12}; 2\/2 \(attempt 1\) planned [0-9a-f]{12}\./)
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('writes nothing when the pull request has moved past the shards\' commit', async () => {
+    github.movePull(7, SHA_B)
+    try {
+      const comment = { ...ourComments()[0] }
+      const run = await collectRun()
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain(`::notice::Pull request #7 has moved on to ${SHA_B.slice(0, 12)} since the shards rendered ${SHA_A.slice(0, 12)}`)
+      expect(run.summary).toBe('')
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    } finally {
+      github.movePull(7, SHA_A)
+    }
+  })
+
+  it('shards skipped for want of a key still report, and collect stays green with skipped=true', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
+    try {
+      const runs = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { runId: RUN_ID + 2 }, { 'api-key': '' })))
+      for (const run of runs) {
+        expect(run.code).toBe(0)
+        expect(run.outputs.skipped).toBe('true')
+        copyFileSync(run.outputs['shard-manifest'], path.join(dir, path.basename(run.outputs['shard-manifest'])))
+      }
+      const comment = { ...ourComments()[0] }
+      const run = await collectRun({ 'results-path': dir }, { runId: RUN_ID + 2 })
+      expect(run.code).toBe(0)
+      expect(run.outputs.skipped).toBe('true')
+      expect(run.outputs.missing).toBe('0')
+      expect(run.stdout).toContain('::notice::Every shard skipped:')
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', async () => {
+    emulator.resetStats()
+    const whole = await shardRun('', {}, { comment: 'false' })
+    expect(whole.code).toBe(0)
+    expect(emulator.stats.rendersCreated).toBe(0)
+    expect(whole.results.map((r) => r.idempotency_key)).toEqual(
+      [...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key)
+    )
+    expect(whole.outputs['shard-manifest']).toBeUndefined()
+  })
+
+  it('a shard beyond the entries logs a notice and passes', async () => {
+    const extra = await shardRun('7/7', {}, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+    expect(extra.code).toBe(0)
+    expect(extra.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
+    expect(extra.results).toEqual([])
+    expect(existsSync(extra.outputs['shard-manifest'])).toBe(true)
+  })
+
+  it('a bad entry fails every shard alike, even one that would not render it', async () => {
+    const bad = JSON.stringify([{ title: 'A', color: '#ff0000' }, { title: 'B', colour: '#00ff00' }])
+    const runs = await Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: bad })))
+    for (const run of runs) {
+      expect(run.code).toBe(1)
+      expect(run.stdout).toMatch(/colour/)
+    }
+  })
+
+  it('mode: plan outputs the shards sized by entries-per-shard', async () => {
+    const plan = await shardRun('', {}, { mode: 'plan', 'entries-per-shard': '2' })
+    expect(plan.code).toBe(0)
+    expect(JSON.parse(plan.outputs.shards)).toEqual(['1/3', '2/3', '3/3'])
+  })
+
+  it('refuses a malformed shard before any call', async () => {
+    emulator.resetStats()
+    const run = await shardRun('3/2')
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("Input 'shard': '3/2' names shard 3 of 2")
+    expect(emulator.stats.requests).toEqual([])
+  })
+})

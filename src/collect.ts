@@ -1,0 +1,3 @@
+import { runCollect } from './collect/run-collect.js'
+
+await runCollect()

@@ -1,0 +1,36 @@
+import * as core from '@actions/core'
+import { COMMENT_MODES, type CommentMode } from '../inputs/github-inputs.js'
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { InputError } from '../inputs/input-error.js'
+import { FAIL_ON, type FailOn } from '../inputs/read-inputs.js'
+import { parseEnum } from '../inputs/values.js'
+
+/** The collect sub-action's inputs (collect/action.yml). */
+export interface CollectInputs {
+  /** A folder of manifests; undefined: download this run's manifest artifacts. */
+  resultsPath?: string
+  token: string
+  comment: CommentMode
+  /** Empty: the key the shards recorded in their manifests. */
+  commentKey: string
+  failOn: FailOn
+}
+
+export function readCollectInputs(workspace: string): CollectInputs {
+  const token = core.getInput('github-token').trim()
+  if (token) core.setSecret(token) // first, so it is masked even when a later input is refused
+  const raw = core.getInput('results-path').trim()
+  // Anywhere readable: download-artifact is often pointed at runner.temp, outside the workspace.
+  const resultsPath = raw ? path.resolve(workspace, raw) : undefined
+  if (resultsPath && (!existsSync(resultsPath) || !statSync(resultsPath).isDirectory())) {
+    throw new InputError('results-path', `'${raw}' is not a folder; expected the folder actions/download-artifact put the shard manifests in, or empty to download them here.`)
+  }
+  return {
+    resultsPath,
+    token,
+    comment: parseEnum(core.getInput('comment') || 'auto', 'comment', COMMENT_MODES),
+    commentKey: core.getInput('comment-key').trim(),
+    failOn: parseEnum(core.getInput('fail-on') || 'any', 'fail-on', FAIL_ON)
+  }
+}
