@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { emulatorInputs, runAction } from './support/action-runner.js'
 import { withEmulator } from './support/with-emulator.js'
 
@@ -9,7 +8,9 @@ const MATRIX = JSON.stringify([{ title: 'A' }, { title: 'B' }, { title: 'C' }])
 
 describe('a log that talks', () => {
   it('logs [n/N] progress in order and one closing line; a replay is not billed again', async () => {
-    await withEmulator({ renderMs: 80 }, async (emulator, workspace) => {
+    // Renders long enough to be seen unfinished once, as every real render is: a render already
+    // ended at the run's first look counts as an earlier run's (the rule billing follows too).
+    await withEmulator({ renderMs: 1200 }, async (emulator, workspace) => {
       const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '2', preview: 'none', artifact: 'none' })
       const first = await runAction({ workspace, inputs })
       expect(first.code).toBe(0)
@@ -27,8 +28,6 @@ describe('a log that talks', () => {
       expect(closing[0]).toMatch(/^3 videos rendered \(3 new, 0 replayed\) in \d+s · 0 failed · 3s of video billed, 0s replayed free$/)
       expect(first.summary).toContain('**3 videos rendered (3 new, 0 replayed)')
 
-      // created_at is whole seconds: let the clock move past them so the replays read as earlier runs.
-      await sleep(2100)
       const again = await runAction({ workspace, inputs })
       expect(again.code).toBe(0)
       expect(emulator.stats.rendersCreated).toBe(3)
