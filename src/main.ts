@@ -309,7 +309,7 @@ async function publish(state: RunState, failure: string | undefined, signal: Abo
   try {
     await core.summary
       .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
-      .addRaw(previewGallery(results, previews).join('\n'))
+      .addRaw(previewGallery(results, previews, hosting?.state === 'hosted' ? undefined : state.previews.find((p) => p.artifact)?.artifact).join('\n'))
       .addRaw(costLine ? `\n**${escapeCell(costLine)}**\n` : '')
       .write()
   } catch (error) {
