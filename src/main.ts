@@ -7,6 +7,7 @@ import type { Variables } from './inputs/matrix.js'
 import { chooseBackend, localNeedsWait, type BackendDecision } from './inputs/backend-choice.js'
 import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
 import { readPreviewInputs, type PreviewInputs } from './inputs/preview-inputs.js'
+import { readProgressInterval } from './inputs/progress-interval.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
 import { packageProject } from './project/package-project.js'
@@ -127,6 +128,7 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   const shard = readShardInput()
   const cacheRenderer = readCacheRendererInput()
   state.preview = readPreviewInputs()
+  const heartbeatMs = readProgressInterval()
   state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
@@ -196,7 +198,8 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
       outputDir: inputs.outputDir,
       signal,
       poll: opened.poll,
-      log: coreLog
+      log: coreLog,
+      heartbeatMs
     })
     const stats = opened.stats()
     if (stats) core.debug(stats)
@@ -306,7 +309,7 @@ async function publish(state: RunState, failure: string | undefined, signal: Abo
   try {
     await core.summary
       .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
-      .addRaw(previewGallery(results, previews).join('\n'))
+      .addRaw(previewGallery(results, previews, hosting?.state === 'hosted' ? undefined : state.previews.find((p) => p.artifact)?.artifact).join('\n'))
       .addRaw(costLine ? `\n**${escapeCell(costLine)}**\n` : '')
       .write()
   } catch (error) {

@@ -28,6 +28,8 @@ export interface SchedulerOptions {
   signal?: AbortSignal
   poll?: PollPolicy
   log: RenderLog
+  /** Most time between two progress lines; 30 s unless a test shortens it. */
+  heartbeatMs?: number
 }
 
 export interface SchedulerResult {
@@ -68,7 +70,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       note(`error: ${outcome.failureMessage}`)
     }
   }
-  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, log: (line) => opts.log.info(line) })
+  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, heartbeatMs: opts.heartbeatMs, log: (line) => opts.log.info(line) })
   progress.start()
   const report = (outcome: RenderOutcome, lines: string[]): void => {
     const n = progress.ended(outcome.job.index, outcome.status === 'completed')
