@@ -6,6 +6,7 @@ import { GitHubPublisher, runLinks } from '../publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from '../publish/outputs.js'
 import { isSuccess, type ReportHeader } from '../publish/report-table.js'
 import type { ResultEntry } from '../publish/results.js'
+import { previewGallery } from '../publish/previews/preview-markup.js'
 import { renderSummary } from '../publish/summary.js'
 import type { ShardManifest } from '../shard/manifest.js'
 import { shardLabel } from '../shard/shard-spec.js'
@@ -65,13 +66,13 @@ async function collect(): Promise<string | undefined> {
   const failure = failureFor(merged.results, inputs.failOn)
   const header = reportHeader(merged, { ...ctx, sha: merged.sha }, [...merged.shardErrors, failure].filter((e): e is string => Boolean(e)).join(' ') || undefined)
   try {
-    await core.summary.addRaw(renderSummary(merged.results, header)).write()
+    await core.summary.addRaw(renderSummary(merged.results, header)).addRaw(previewGallery(merged.results, merged.previews).join('\n')).write()
   } catch (error) {
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
   }
   // The same publisher and marker as an unsharded run, so switching to shards keeps one comment.
   const publisher = new GitHubPublisher({ ...ctx, sha: merged.sha }, { token: inputs.token, comment: inputs.comment, commentKey }, '', log)
-  const commentUrl = await publisher.comment(merged.results, header)
+  const commentUrl = await publisher.comment(merged.results, header, merged.previews, merged.previews.size > 0)
   writePublishOutputs({ commentUrl, skipped: false })
   return failure
 }
