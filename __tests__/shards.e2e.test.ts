@@ -143,6 +143,7 @@ describe('sharded renders', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order)
     expect(run.summary).toContain('5 of 5 succeeded')
     expect(run.outputs['comment-url']).toBe(`https://github.com/octo/videos/pull/7#issuecomment-${comments[0].id}`)
+    expect(run.outputs['comment-body']).toBe(comments[0].body)
   })
 
   it('with one manifest missing, its entries are missing, fail-on any fails and the same comment is updated', async () => {

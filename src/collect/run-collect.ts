@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { readRunContext, type RunContext } from '../inputs/run-context.js'
 import type { FailOn } from '../inputs/read-inputs.js'
+import { buildCommentBody } from '../publish/comment-body.js'
 import { GitHubClient, githubApiUrl, loadGitHubModules } from '../publish/github-client.js'
 import { GitHubPublisher, runLinks } from '../publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from '../publish/outputs.js'
@@ -72,8 +73,11 @@ async function collect(): Promise<string | undefined> {
   }
   // The same publisher and marker as an unsharded run, so switching to shards keeps one comment.
   const publisher = new GitHubPublisher({ ...ctx, sha: merged.sha }, { token: inputs.token, comment: inputs.comment, commentKey }, '', log)
-  const commentUrl = await publisher.comment(merged.results, header, merged.previews, merged.previews.size > 0)
-  writePublishOutputs({ commentUrl, skipped: false })
+  const hosted = merged.previews.size > 0
+  const commentUrl = await publisher.comment(merged.results, header, merged.previews, hosted)
+  // Also an output, as the main action's: a workflow_run job can post it when this run cannot.
+  const commentBody = buildCommentBody(merged.results, header, { key: commentKey, previews: merged.previews, hostedPreviews: hosted })
+  writePublishOutputs({ commentUrl, commentBody, skipped: false })
   return failure
 }
 
