@@ -298,13 +298,15 @@ async function publish(state: RunState, failure: string | undefined, signal: Abo
     invalidInputs: !state.skipped && state.outcomes.length === 0 && failure !== undefined,
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
+  const previewOpts = state.preview && state.shardPlan ? { ...state.preview, shard: `${state.shardPlan.shard.index}of${state.shardPlan.shard.count}` } : state.preview
+  const hosting = github && previewOpts ? await github.hostPreviews(previewOpts, state.previews) : undefined
+  // After hosting, so the manifest carries the hosted previews' URLs for collect's comment.
   if (state.shardPlan && state.ctx) {
-    const manifest = buildManifest(state.shardPlan, state.ctx, header, results, state.skipped)
+    const manifest = buildManifest(state.shardPlan, state.ctx, header, results, state.skipped, hosting?.urls)
     const file = await writeShardManifest(manifest, state.ctx, path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'hyperframes-shards'), { info: (l) => core.info(l), warning: (l) => core.warning(l) })
     writeShardOutputs({ manifestPath: file })
     header.settings += ` · shard ${shardLabel(state.shardPlan.shard)}`
   }
-  const hosting = github && state.preview ? await github.hostPreviews(state.preview, state.previews) : undefined
   const previews = previewSources(results, hosting)
   try {
     await core.summary
