@@ -309,5 +309,13 @@ describe('previews artifact', () => {
     for (const e of entries) expect(e.getData().toString('latin1', 8, 12)).toBe('WEBP')
     // The videos keep their own artifacts, one file each.
     expect(server.artifacts().filter((a) => a.name.endsWith('.mp4'))).toHaveLength(3)
+    // Not hosted, so the summary cannot show these files: it names their artifact, with its link.
+    expect(run.summary).toContain(`The previews are in the artifact [renders-previews](${RUN_URL}/artifacts/${previews?.id}): a job summary cannot show files from the runner.`)
+  })
+
+  it('names no previews artifact when there are no previews', async () => {
+    const run = await render(workspace(), await artifactServer(), { preview: 'none' })
+    expect(run.code).toBe(0)
+    expect(run.summary).not.toContain('The previews are in the artifact')
   })
 })

@@ -1,5 +1,5 @@
 import { mergeManifests } from '../src/collect/merge-manifests.js'
-import type { ShardManifest } from '../src/shard/manifest.js'
+import { parseManifest, type ShardManifest } from '../src/shard/manifest.js'
 import { shardIndexes } from '../src/shard/partition.js'
 import { resultEntry } from './support/result-entry.js'
 
@@ -19,6 +19,7 @@ function manifest(index: number, count: number, attempt = 1, extra: Partial<Shar
     entry_names: NAMES,
     header: { composition: 'project/index.html', settings: 'draft', asset_id: null, error: null },
     skipped: null,
+    previews: {},
     results: shardIndexes(NAMES.length, { index, count }).map((i) => resultEntry(i, {}, status, { name: NAMES[i - 1], render_id: `r${i}-a${attempt}` })),
     ...extra
   }
@@ -49,6 +50,31 @@ describe('merging shard manifests', () => {
     )
     // An older attempt with another plan does not count once a newer one replaced it.
     expect(() => mergeManifests([manifest(1, 2), manifest(2, 2, 1, { plan_digest: 'q'.repeat(64) }), manifest(2, 2, 2)])).not.toThrow()
+  })
+
+  it('gathers the previews the shards hosted, the newest attempt\'s for each delivered entry', () => {
+    const url = (i: number, a: number): string => `https://github.com/o/r/raw/previews/e${i}-a${a}.gif`
+    const merged = mergeManifests([
+      manifest(1, 2, 1, { previews: { 1: url(1, 1), 3: url(3, 1), 5: url(5, 1) } }),
+      manifest(2, 2, 1, { previews: { 2: url(2, 1), 4: url(4, 1) } }),
+      manifest(2, 2, 2, { previews: { 2: url(2, 2) } })
+    ])
+    expect([...merged.previews].sort(([a], [b]) => a - b)).toEqual([
+      [1, url(1, 1)],
+      [2, url(2, 2)],
+      [3, url(3, 1)],
+      [5, url(5, 1)]
+    ])
+    // A missing shard has no previews to show.
+    expect([...mergeManifests([manifest(1, 2, 1, { previews: { 1: url(1, 1) } })]).previews.keys()]).toEqual([1])
+  })
+
+  it('reads only http(s) preview URLs under matrix indexes from a manifest file, and none from one without the field', () => {
+    const { previews, ...old } = manifest(1, 2)
+    expect(previews).toEqual({})
+    expect(parseManifest(JSON.stringify(old), 'm.json').previews).toEqual({})
+    const text = JSON.stringify({ ...old, previews: { 1: 'https://x/1.gif', 3: 'javascript:alert(1)', 0: 'https://x/0.gif', name: 'https://x/n.gif', 5: 7 } })
+    expect(parseManifest(text, 'm.json').previews).toEqual({ 1: 'https://x/1.gif' })
   })
 
   it('refuses manifests of different commits and an empty set', () => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { emulatorInputs, runAction } from './support/action-runner.js'
 import { withEmulator } from './support/with-emulator.js'
 
@@ -9,7 +8,9 @@ const MATRIX = JSON.stringify([{ title: 'A' }, { title: 'B' }, { title: 'C' }])
 
 describe('a log that talks', () => {
   it('logs [n/N] progress in order and one closing line; a replay is not billed again', async () => {
-    await withEmulator({ renderMs: 80 }, async (emulator, workspace) => {
+    // Renders long enough to be seen unfinished once, as every real render is: a render already
+    // ended at the run's first look counts as an earlier run's (the rule billing follows too).
+    await withEmulator({ renderMs: 1200 }, async (emulator, workspace) => {
       const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '2', preview: 'none', artifact: 'none' })
       const first = await runAction({ workspace, inputs })
       expect(first.code).toBe(0)
@@ -27,12 +28,42 @@ describe('a log that talks', () => {
       expect(closing[0]).toMatch(/^3 videos rendered \(3 new, 0 replayed\) in \d+s · 0 failed · 3s of video billed, 0s replayed free$/)
       expect(first.summary).toContain('**3 videos rendered (3 new, 0 replayed)')
 
-      // created_at is whole seconds: let the clock move past them so the replays read as earlier runs.
-      await sleep(2100)
       const again = await runAction({ workspace, inputs })
       expect(again.code).toBe(0)
       expect(emulator.stats.rendersCreated).toBe(3)
       expect(again.stdout).toMatch(/^3 videos rendered \(0 new, 3 replayed\) in \d+s · 0 failed · 0s of video billed, 3s replayed free$/m)
+    })
+  })
+
+  it('speaks while slow renders run: heartbeats before any render ends, [n/N] lines in order', async () => {
+    // Renders of ~2.5 s against a heartbeat shortened to 0.5 s through the testing aid: several
+    // heartbeat periods pass with nothing finished, in each of the two waves.
+    await withEmulator({ renderMs: 2500 }, async (emulator, workspace) => {
+      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 's-{title}', concurrency: '2', preview: 'none', artifact: 'none' })
+      const run = await runAction({ workspace, inputs, env: { HYPERFRAMES_PROGRESS_INTERVAL_SECONDS: '0.5' } })
+      expect(run.code).toBe(0)
+      const lines = run.stdout.split('\n')
+      const progress = lines.filter((l) => /^\[\d\/3\] \d rendering · \d queued · /.test(l))
+      const places = progress.map((l) => Number(l[1]))
+      // In order: the place never goes back, and it reaches every render's end.
+      expect(places).toEqual([...places].sort((a, b) => a - b))
+      expect([1, 2, 3].every((n) => places.includes(n))).toBe(true)
+      // A heartbeat while nothing has finished: [0/3] with both slots busy, before the first group.
+      const heartbeats = progress.filter((l) => l.startsWith('[0/3] 2 rendering · 1 queued · '))
+      expect(heartbeats.length).toBeGreaterThanOrEqual(1)
+      expect(lines.indexOf(heartbeats[0])).toBeLessThan(lines.findIndex((l) => l.startsWith('::group::[1/3]')))
+      // More lines than ends: the extra ones are the heartbeats.
+      expect(progress.length).toBeGreaterThan(3)
+      expect(emulator.stats.rendersCreated).toBe(3)
+    })
+  })
+
+  it('refuses a progress interval that is not a number of seconds, before any call', async () => {
+    await withEmulator({}, async (emulator, workspace) => {
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX }), env: { HYPERFRAMES_PROGRESS_INTERVAL_SECONDS: 'soon' } })
+      expect(run.code).not.toBe(0)
+      expect(run.stdout).toContain("::error::Environment variable HYPERFRAMES_PROGRESS_INTERVAL_SECONDS: expected seconds between 0.1 and 3600 (e.g. 1), got 'soon'.")
+      expect(emulator.stats.requests).toHaveLength(0)
     })
   })
 

@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { actionsCacheStore, rendererCacheKey, rendererInstallCache, type RendererCacheStore } from '../src/local/renderer-cache.js'
+import { actionsCacheStore, asDebugLines, rendererCacheKey, rendererInstallCache, type RendererCacheStore } from '../src/local/renderer-cache.js'
 import { ensureHyperframesCli } from '../src/local/hyperframes-cli.js'
 import { startCacheServer, type CacheServer } from './support/cache-server.js'
 
@@ -207,8 +207,15 @@ describe('renderer cache on the Actions cache service (@actions/cache against a 
 
   // 403 (a token without cache scopes) is answered at once; a 5xx is the same path after the
   // library's own retries, which take about a minute.
-  it('a failing cache service never fails the install', async () => {
+  it('a failing cache service never fails the install, and puts no warning or error on the step', async () => {
     service.failWith(403)
+    // What the runner reads: @actions/core's workflow commands on stdout.
+    const printed: string[] = []
+    const write = process.stdout.write
+    process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      printed.push(String(chunk))
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest)
+    } as typeof process.stdout.write
     try {
       const rec = recorder()
       const before = installs()
@@ -216,7 +223,31 @@ describe('renderer cache on the Actions cache service (@actions/cache against a 
       expect(existsSync(cli.entry)).toBe(true)
       expect(installs()).toBe(before + 1)
     } finally {
+      process.stdout.write = write
       service.failWith(undefined)
     }
+    const lines = printed.join('').split('\n')
+    expect(service.calls.slice(-2)).toEqual(['GetCacheEntryDownloadURL', 'CreateCacheEntry'])
+    expect(lines.filter((l) => /^::(warning|error)/.test(l))).toEqual([])
+    expect(lines.filter((l) => l.startsWith('::debug::Failed to restore:'))).toHaveLength(1)
+  })
+})
+
+describe('asDebugLines', () => {
+  it('turns warning and error annotations into debug lines, leaves other output alone, and restores the stream', async () => {
+    const seen: string[] = []
+    const stream = { write: (chunk: unknown) => seen.push(String(chunk)) > 0 } as unknown as NodeJS.WriteStream
+    const original = stream.write
+    const value = await asDebugLines(async () => {
+      stream.write('::warning::Failed to restore: 503\n')
+      stream.write('::error file=a%3Ab,line=1::Failed to save: 500\n')
+      stream.write('Received 10 of 10 (100.0%)\n')
+      return 7
+    }, stream)
+    expect(value).toBe(7)
+    expect(seen).toEqual(['::debug::Failed to restore: 503\n', '::debug::Failed to save: 500\n', 'Received 10 of 10 (100.0%)\n'])
+    expect(stream.write).toBe(original)
+    await expect(asDebugLines(() => Promise.reject(new Error('boom')), stream)).rejects.toThrow('boom')
+    expect(stream.write).toBe(original)
   })
 })

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,6 +16,17 @@ const MATRIX = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, co
 const RUN_ID = 4242
 const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -->'
 const NAMES = COLORS.map((_, i) => `${i + 1}-T${i + 1}`)
+
+const hasFfmpeg = ((): boolean => {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+if (!hasFfmpeg) console.log('shards e2e: ffmpeg is not installed, so the hosted-previews test is skipped (apt-get install ffmpeg).')
+const withFfmpeg = hasFfmpeg ? it : it.skip
 
 function prEvent(number: number, headSha: string): Record<string, unknown> {
   return {
@@ -131,6 +143,7 @@ describe('sharded renders', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order)
     expect(run.summary).toContain('5 of 5 succeeded')
     expect(run.outputs['comment-url']).toBe(`https://github.com/octo/videos/pull/7#issuecomment-${comments[0].id}`)
+    expect(run.outputs['comment-body']).toBe(comments[0].body)
   })
 
   it('with one manifest missing, its entries are missing, fail-on any fails and the same comment is updated', async () => {
@@ -176,6 +189,40 @@ describe('sharded renders', () => {
     expect(run.outputs.succeeded).toBe('5')
     expect(ourComments()).toHaveLength(1)
     expect(ourComments()[0].body).toContain('5 of 5 succeeded')
+  })
+
+  withFfmpeg('shards host their previews side by side on preview-branch, and collect\'s comment embeds all of them', async () => {
+    github.addPull({ number: 8, sha: SHA_A })
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
+    const marker8 = (): string => github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
+    try {
+      // GITHUB_SERVER_URL is the local GitHub, whose /raw/ route serves the branch; no artifact service here.
+      const previewShard = (shard: string): Promise<ActionRun> =>
+        shardRun(shard, { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: github.url } }, { 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` })
+      const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
+      for (const run of [p1, p2]) expect([run.code, run.stderr]).toEqual([0, ''])
+      const m1 = manifestOf(p1)
+      const m2 = manifestOf(p2)
+      expect(Object.keys(m1.previews)).toEqual(['1', '3', '5'])
+      expect(Object.keys(m2.previews)).toEqual(['2', '4'])
+      // Each shard commits to its own folder: the second commit does not replace the first one's files.
+      const files = [...(github.git.files('previews') ?? new Map<string, Buffer>()).keys()].filter((f) => /\/8-shard-\dof2\//.test(f))
+      expect(files).toHaveLength(5)
+      expect(github.comments(8)).toEqual([])
+
+      for (const file of [p1.outputs['shard-manifest'], p2.outputs['shard-manifest']]) copyFileSync(file, path.join(dir, path.basename(file)))
+      const run = await collectRun({ 'results-path': dir }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
+      expect([run.code, run.stderr]).toEqual([0, ''])
+      const sources = [...marker8().matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
+      const hosted = { ...m1.previews, ...m2.previews }
+      expect([...sources].sort()).toEqual(Object.values(hosted).sort())
+      // In matrix order, and each one served by the branch.
+      expect(sources).toEqual(['1', '2', '3', '4', '5'].map((i) => hosted[i]))
+      for (const src of sources) expect((await fetch(src)).status).toBe(200)
+      expect(run.summary).toContain('### Previews')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses manifests whose plans differ, naming the shards', async () => {

@@ -14,6 +14,7 @@ import { exampleWorkspace, heavyWorkspace, matrixEntries } from './projects.js'
 import { DIST, EXAMPLE, REPO_ROOT } from './paths.js'
 import { renderReport, type BenchReport, type CliRow, type Target } from './report.js'
 import { updateReadme } from './readme.js'
+import { renderLocalShards, runLocalShards } from './local-shards.js'
 import { renderBusy, runBusyAccounts, type BusyRow } from './busy.js'
 import { CLI_VERSION, hyperframesCli, node22 } from './toolchain.js'
 
@@ -33,6 +34,9 @@ const { values: args } = parseArgs({
     busy: { type: 'boolean', default: true },
     'busy-only': { type: 'boolean', default: false },
     'busy-render-ms': { type: 'string', default: '6000' },
+    'local-shards': { type: 'boolean', default: true },
+    'local-shards-only': { type: 'boolean', default: false },
+    'local-shards-entries': { type: 'string', default: '4' },
     help: { type: 'boolean', default: false }
   },
   allowNegative: true,
@@ -55,6 +59,9 @@ if (args.help) {
   --no-busy                  skip the busy-account runs (10 renders among other clients' renders)
   --busy-only                only the busy-account runs: print their table, write nothing
   --busy-render-ms 6000      render time in the busy-account runs
+  --no-local-shards          skip the real local renders: one job against two shard jobs at once
+  --local-shards-only        only those: print their table, write bench/results/local-shards.json
+  --local-shards-entries 4   matrix entries in the local-shards runs
 `)
   process.exit(0)
 }
@@ -113,6 +120,17 @@ function checkAction(run: ActionRun, n: number, label: string): void {
 /** The status watcher among other clients' renders, at the render time the issue measured. */
 const busyRuns = (): Promise<BusyRow[]> =>
   runBusyAccounts({ apiKey: API_KEY, baseOptions: emulatorOptions(21, { renderMs: num('busy-render-ms'), renderJitterMs: 500 }), sha: shaFor, log })
+
+const LOCAL_SHARDS_OUT = path.join(REPO_ROOT, 'bench', 'results', 'local-shards.json')
+const localShards = async (): Promise<void> => {
+  const result = await runLocalShards({ entries: num('local-shards-entries'), log })
+  if (!result.skipped) writeFileSync(LOCAL_SHARDS_OUT, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`)
+  process.stdout.write(`${renderLocalShards(result)}\n`)
+}
+if (args['local-shards-only']) {
+  await localShards()
+  process.exit(0)
+}
 
 if (args['busy-only']) {
   process.stdout.write(`${renderBusy(await busyRuns())}\n`)
@@ -311,6 +329,8 @@ mkdirSync(path.dirname(String(args.out)), { recursive: true })
 writeFileSync(String(args.out), `${JSON.stringify(report, null, 2)}\n`)
 process.stdout.write(`${renderReport(report)}\n`)
 if (args.readme) updateReadme(report)
+// 6. Real local renders, sharded against unsharded: minutes, not seconds, so last.
+if (args['local-shards']) await localShards()
 log(`wrote ${path.relative(process.cwd(), String(args.out))} in ${report.durationS} s`)
 
 function failures(run: CliMatrixRun): { failed?: number; failure?: string } {

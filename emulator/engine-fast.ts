@@ -60,7 +60,9 @@ export function createFastEngine(options: { log?: (line: string) => void } = {})
       return {
         video,
         thumbnail: encodePng(width, height, frames(0)),
-        duration: declaredDuration ?? frameCount / fps
+        // What was encoded, not what was declared: the action checks a download's length against
+        // this, as it would HeyGen's, and this engine stops after MAX_ENCODED_SECONDS.
+        duration: frameCount / fps
       }
     }
   }

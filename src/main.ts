@@ -8,6 +8,7 @@ import type { Variables } from './inputs/matrix.js'
 import { decideBackend, type BackendName } from './inputs/backend-choice.js'
 import { readInputs, type ActionInputs, type RenderSettings, type RequestedInputs } from './inputs/read-inputs.js'
 import { readPreviewInputs, type PreviewInputs } from './inputs/preview-inputs.js'
+import { readProgressInterval } from './inputs/progress-interval.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
 import { packageProject, removePackage, type PackagedProject } from './project/package-project.js'
@@ -133,6 +134,7 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   const shard = readShardInput()
   const cacheRenderer = readCacheRendererInput()
   state.preview = readPreviewInputs()
+  const heartbeatMs = readProgressInterval()
   state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   const choice = decideBackend(requested, ctx)
@@ -175,14 +177,14 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
     }
     await mkdir(inputs.outputDir, { recursive: true })
     const toolCache = cacheRenderer ? rendererInstallCache(actionsCacheStore(), { info: (l) => core.info(l), debug: (l) => core.debug(l) }) : undefined
-    return await render(state, inputs, backend, zip, { signal, log: coreLog, warning: (line) => core.warning(line), toolCache })
+    return await render(state, inputs, backend, zip, { signal, log: coreLog, warning: (line) => core.warning(line), toolCache }, heartbeatMs)
   } finally {
     await removePackage(zip)
   }
 }
 
 /** upload → render → collect, with the chosen backend; returns a failure message per fail-on. */
-async function render(state: RunState, inputs: ActionInputs, backend: BackendName, zip: PackagedProject, ctx: OpenContext): Promise<string | undefined> {
+async function render(state: RunState, inputs: ActionInputs, backend: BackendName, zip: PackagedProject, ctx: OpenContext, heartbeatMs?: number): Promise<string | undefined> {
   // HeyGen: upload once. Local: unpack once and render on this machine.
   const opened = await BACKEND_REGISTRY[backend](
     {
@@ -207,7 +209,8 @@ async function render(state: RunState, inputs: ActionInputs, backend: BackendNam
       outputDir: inputs.outputDir,
       signal: ctx.signal,
       poll: opened.poll,
-      log: coreLog
+      log: coreLog,
+      heartbeatMs
     })
     const stats = opened.stats()
     if (stats) core.debug(stats)
@@ -306,18 +309,20 @@ async function publish(state: RunState, failure: string | undefined, signal: Abo
     invalidInputs: !state.skipped && state.outcomes.length === 0 && failure !== undefined,
     ...(state.ctx ? runLinks(state.ctx) : {})
   }
+  const previewOpts = state.preview && state.shardPlan ? { ...state.preview, shard: `${state.shardPlan.shard.index}of${state.shardPlan.shard.count}` } : state.preview
+  const hosting = github && previewOpts ? await github.hostPreviews(previewOpts, state.previews) : undefined
+  // After hosting, so the manifest carries the hosted previews' URLs for collect's comment.
   if (state.shardPlan && state.ctx) {
-    const manifest = buildManifest(state.shardPlan, state.ctx, header, results, state.skipped)
+    const manifest = buildManifest(state.shardPlan, state.ctx, header, results, state.skipped, hosting?.urls)
     const file = await writeShardManifest(manifest, state.ctx, path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'hyperframes-shards'), { info: (l) => core.info(l), warning: (l) => core.warning(l) })
     writeShardOutputs({ manifestPath: file })
     header.settings += ` · shard ${shardLabel(state.shardPlan.shard)}`
   }
-  const hosting = github && state.preview ? await github.hostPreviews(state.preview, state.previews) : undefined
   const previews = previewSources(results, hosting)
   try {
     await core.summary
       .addRaw(state.inputs?.dryRun ? renderPlanSummary(results, header, state.plan) : renderSummary(results, header))
-      .addRaw(previewGallery(results, previews).join('\n'))
+      .addRaw(previewGallery(results, previews, hosting?.state === 'hosted' ? undefined : state.previews.find((p) => p.artifact)?.artifact).join('\n'))
       .addRaw(costLine ? `\n**${escapeCell(costLine)}**\n` : '')
       .write()
   } catch (error) {

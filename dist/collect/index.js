@@ -41737,6 +41737,7 @@ async function checkStale(gh, pullRequest, sha) {
 
 
 
+
 const log = { info: (l) => lib_core/* info */.pq(l), warning: (l) => lib_core/* warning */.$e(l) };
 /** The collect sub-action: merge the shards' manifests into one set of outputs, one summary and one comment. */
 async function runCollect() {
@@ -41792,7 +41793,9 @@ async function collect() {
     // The same publisher and marker as an unsharded run, so switching to shards keeps one comment.
     const publisher = new GitHubPublisher({ ...ctx, sha: merged.sha }, { token: inputs.token, comment: inputs.comment, commentKey }, '', log);
     const commentUrl = await publisher.comment(merged.results, header);
-    writePublishOutputs({ commentUrl, skipped: false });
+    // As in an unsharded run: a workflow_run job can post this where the token could not.
+    const commentBody = buildCommentBody(merged.results, header, { key: commentKey });
+    writePublishOutputs({ commentUrl, commentBody, skipped: false });
     return failure;
 }
 async function loadManifests(inputs, ctx) {

@@ -18,6 +18,8 @@ export interface MergedRun {
   header: ManifestHeader
   /** The shards' own step failures, each prefixed with its shard. */
   shardErrors: string[]
+  /** The shards' hosted preview URLs, by matrix index. */
+  previews: Map<number, string>
   /** Set when every shard skipped on purpose: their reason. */
   skipped?: string
 }
@@ -35,7 +37,7 @@ export function mergeManifests(manifests: readonly ShardManifest[]): MergedRun {
   const skipped = manifests.find((m) => m.skipped)?.skipped
   if (skipped && manifests.every((m) => m.skipped)) {
     const first = manifests[0]
-    return { results: [], missing: [], used: [...manifests], sha: first.sha, commentKey: first.comment_key, header: first.header, shardErrors: [], skipped }
+    return { results: [], missing: [], used: [...manifests], sha: first.sha, commentKey: first.comment_key, header: first.header, shardErrors: [], previews: new Map(), skipped }
   }
   const newest = new Map<string, ShardManifest>()
   for (const m of manifests) {
@@ -65,6 +67,12 @@ export function mergeManifests(manifests: readonly ShardManifest[]): MergedRun {
   // Ascending attempts, so a newer attempt's result for an index replaces an older one.
   for (const m of [...used].sort((a, b) => a.run_attempt - b.run_attempt)) for (const r of m.results) if (r.index <= total) byIndex.set(r.index, r)
 
+  // The same rule for previews: the newest attempt that hosted one for an index wins.
+  const previews = new Map<number, string>()
+  for (const m of [...used].sort((a, b) => a.run_attempt - b.run_attempt)) {
+    for (const [key, url] of Object.entries(m.previews)) if (byIndex.has(Number(key))) previews.set(Number(key), url)
+  }
+
   const results: ResultEntry[] = []
   const missing: number[] = []
   for (let index = 1; index <= total; index++) {
@@ -83,6 +91,7 @@ export function mergeManifests(manifests: readonly ShardManifest[]): MergedRun {
     sha: first.sha,
     commentKey: first.comment_key,
     header: { ...first.header, asset_id: used.map((m) => m.header.asset_id).find((id) => id) ?? null },
+    previews,
     shardErrors: used.filter((m) => m.header.error).map((m) => `shard ${shardLabel(m.shard)}: ${m.header.error}`)
   }
 }

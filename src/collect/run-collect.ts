@@ -1,11 +1,13 @@
 import * as core from '@actions/core'
 import { readRunContext, type RunContext } from '../inputs/run-context.js'
 import type { FailOn } from '../inputs/read-inputs.js'
+import { buildCommentBody } from '../publish/comment-body.js'
 import { GitHubClient, githubApiUrl, loadGitHubModules } from '../publish/github-client.js'
 import { GitHubPublisher, runLinks } from '../publish/github-publish.js'
 import { writeOutputs, writePublishOutputs } from '../publish/outputs.js'
 import { isSuccess, type ReportHeader } from '../publish/report-table.js'
 import type { ResultEntry } from '../publish/results.js'
+import { previewGallery } from '../publish/previews/preview-markup.js'
 import { renderSummary } from '../publish/summary.js'
 import type { ShardManifest } from '../shard/manifest.js'
 import { shardLabel } from '../shard/shard-spec.js'
@@ -65,14 +67,17 @@ async function collect(): Promise<string | undefined> {
   const failure = failureFor(merged.results, inputs.failOn)
   const header = reportHeader(merged, { ...ctx, sha: merged.sha }, [...merged.shardErrors, failure].filter((e): e is string => Boolean(e)).join(' ') || undefined)
   try {
-    await core.summary.addRaw(renderSummary(merged.results, header)).write()
+    await core.summary.addRaw(renderSummary(merged.results, header)).addRaw(previewGallery(merged.results, merged.previews).join('\n')).write()
   } catch (error) {
     core.debug(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
   }
   // The same publisher and marker as an unsharded run, so switching to shards keeps one comment.
   const publisher = new GitHubPublisher({ ...ctx, sha: merged.sha }, { token: inputs.token, comment: inputs.comment, commentKey }, '', log)
-  const commentUrl = await publisher.comment(merged.results, header)
-  writePublishOutputs({ commentUrl, skipped: false })
+  const hosted = merged.previews.size > 0
+  const commentUrl = await publisher.comment(merged.results, header, merged.previews, hosted)
+  // Also an output, as the main action's: a workflow_run job can post it when this run cannot.
+  const commentBody = buildCommentBody(merged.results, header, { key: commentKey, previews: merged.previews, hostedPreviews: hosted })
+  writePublishOutputs({ commentUrl, commentBody, skipped: false })
   return failure
 }
 

@@ -13,6 +13,8 @@ export interface PreviewInputs {
   branch?: string
   /** Previews on the branch older than this are pruned on every write. */
   retentionDays: number
+  /** In shard mode, `<i>of<n>`: each shard hosts in its own folder, so one shard's commit does not replace another's previews. */
+  shard?: string
 }
 
 function input(name: string, fallback = ''): string {

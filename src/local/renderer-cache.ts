@@ -78,12 +78,35 @@ export function actionsCacheStore(): RendererCacheStore {
     async restore(dir, key) {
       const cache = await load()
       if (!cache.isFeatureAvailable()) return false
-      return (await cache.restoreCache([dir], key)) !== undefined
+      return (await asDebugLines(() => cache.restoreCache([dir], key))) !== undefined
     },
     async save(dir, key) {
       const cache = await load()
       if (!cache.isFeatureAvailable()) return
-      await cache.saveCache([dir], key)
+      await asDebugLines(() => cache.saveCache([dir], key))
     }
+  }
+}
+
+const ANNOTATION = /^::(?:warning|error)(?: [^:]*)?::/
+
+/**
+ * Runs `fn` with the workflow commands it prints as warning or error annotations turned into
+ * debug lines. @actions/cache catches its own failures and reports them that way (`Failed to
+ * restore: …`), which would put a yellow or red annotation on a step the cache can only speed up.
+ * The library writes through @actions/core, one whole line per write to stdout, so the lines are
+ * rewritten at that one place. Anything else logging a warning during the call is demoted too;
+ * the install runs alone, so nothing else does.
+ */
+export async function asDebugLines<T>(fn: () => Promise<T>, stream: NodeJS.WriteStream = process.stdout): Promise<T> {
+  const write = stream.write
+  const rewrite = (chunk: unknown): unknown => (typeof chunk === 'string' && ANNOTATION.test(chunk) ? chunk.replace(ANNOTATION, '::debug::') : chunk)
+  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    return (write as (...args: unknown[]) => boolean).call(this, rewrite(chunk), ...rest)
+  } as typeof stream.write
+  try {
+    return await fn()
+  } finally {
+    stream.write = write
   }
 }

@@ -29,6 +29,8 @@ export interface SchedulerOptions {
   /** The clock `deadline` is on, and the timer of every wait: tests pass their own. */
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Most time between two progress lines; 30 s unless a test shortens it. */
+  heartbeatMs?: number
 }
 
 export interface SchedulerResult {
@@ -70,7 +72,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       note(`error: ${outcome.failureMessage}`)
     }
   }
-  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, log: (line) => opts.log.info(line) })
+  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, heartbeatMs: opts.heartbeatMs, now, log: (line) => opts.log.info(line) })
   progress.start()
   const report = (outcome: RenderOutcome, lines: string[]): void => {
     const n = progress.ended(outcome.job.index, outcome.status === 'completed')

@@ -25,6 +25,11 @@ export interface ShardManifest {
   header: ManifestHeader
   /** The shard's own entries only. */
   results: ResultEntry[]
+  /**
+   * Hosted preview URLs (on preview-branch) of the shard's own entries, keyed by matrix index.
+   * Empty when the shard hosted none; older manifests without the field read as empty.
+   */
+  previews: Record<string, string>
   /** Why the shard rendered nothing on purpose (on-missing-key: skip); null when it ran. */
   skipped: string | null
 }
@@ -95,8 +100,17 @@ export function parseManifest(text: string, source: string): ShardManifest {
       error: typeof h.error === 'string' ? h.error : null
     },
     results: value.results as ResultEntry[],
+    previews: readPreviews(value.previews),
     skipped: typeof value.skipped === 'string' ? value.skipped : null
   }
+}
+
+/** Only http(s) URLs under matrix indexes: collect puts them in the <img src> of a public comment. */
+function readPreviews(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {}
+  const out: Record<string, string> = {}
+  for (const [key, url] of Object.entries(value)) if (/^[1-9]\d*$/.test(key) && typeof url === 'string' && /^https?:\/\//.test(url)) out[key] = url
+  return out
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -20,7 +20,15 @@ export function skippedShardPlan(shard: ShardSpec, commentKey: string): ShardPla
   return { shard, totalEntries: 0, planDigest: '', commentKey, entryNames: [] }
 }
 
-export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHeader, results: ResultEntry[], skipped?: string): ShardManifest {
+/** `previews`: the URLs of the previews this shard committed to preview-branch, by matrix index. */
+export function buildManifest(
+  plan: ShardPlan,
+  ctx: RunContext,
+  header: ReportHeader,
+  results: ResultEntry[],
+  skipped?: string,
+  previews: ReadonlyMap<number, string> = new Map()
+): ShardManifest {
   return {
     schema: MANIFEST_SCHEMA,
     action_version: ACTION_VERSION,
@@ -34,6 +42,7 @@ export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHe
     entry_names: plan.entryNames,
     header: { composition: header.composition, settings: header.settings, asset_id: header.assetId ?? null, error: header.error ?? null },
     results,
+    previews: Object.fromEntries([...previews].map(([index, url]) => [String(index), url])),
     skipped: skipped ?? null
   }
 }

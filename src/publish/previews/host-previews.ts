@@ -52,7 +52,7 @@ export async function hostPreviews(
     const hosted = await commitPreviews(await client(), previews, {
       branch,
       commentKey: github.commentKey,
-      scope: ctx.pullRequest !== undefined ? String(ctx.pullRequest) : ctx.sha.slice(0, 12),
+      scope: (ctx.pullRequest !== undefined ? String(ctx.pullRequest) : ctx.sha.slice(0, 12)) + (opts.shard ? `-shard-${opts.shard}` : ''),
       retentionDays: opts.retentionDays,
       serverUrl: ctx.serverUrl,
       repository: ctx.repository

@@ -17,6 +17,8 @@ export interface Preview {
   mime: string
   animated: boolean
   bytes: number
+  /** The artifact it was uploaded in, once it was. */
+  artifact?: { name: string; url: string }
 }
 
 export interface PreviewLog {

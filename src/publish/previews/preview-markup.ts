@@ -20,9 +20,21 @@ export function previewImage(r: ResultEntry, src: string, width: number): string
   return r.artifact_url ? `<a href="${escapeAttribute(r.artifact_url)}">${img}</a>` : img
 }
 
-/** A grid of previews for the job summary: the pictures only, the table below has the rest. */
-export function previewGallery(results: ResultEntry[], sources: Map<number, string>, width = 240): string[] {
+/**
+ * A grid of previews for the job summary: the pictures only, the table below has the rest. A job
+ * summary shows only pictures at a URL, never a file on the runner: previews that were not hosted
+ * are named by their artifact (`stored`) instead of left out, next to any expiring thumbnails.
+ */
+export function previewGallery(results: ResultEntry[], sources: Map<number, string>, stored?: { name: string; url: string }, width = 240): string[] {
   const shown = results.filter((r) => sources.has(r.index))
-  if (shown.length === 0) return []
-  return ['### Previews', '', shown.map((r) => previewImage(r, sources.get(r.index) as string, width)).join(' '), '']
+  const where = stored
+    ? `The previews are in the artifact [${escapeMarkdownLink(stored.name)}](${stored.url}): a job summary cannot show files from the runner. With \`preview-branch\` they show here and in the pull request comment.`
+    : undefined
+  if (shown.length === 0) return where ? ['### Previews', '', where, ''] : []
+  return ['### Previews', '', shown.map((r) => previewImage(r, sources.get(r.index) as string, width)).join(' '), '', ...(where ? [where, ''] : [])]
+}
+
+/** An artifact name is the output folder's name: nothing in it may close the link early. */
+function escapeMarkdownLink(text: string): string {
+  return text.replace(/[\\[\]()<>*_`|]/g, (c) => `\\${c}`)
 }
