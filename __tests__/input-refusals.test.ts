@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { chooseBackend, localNeedsWait } from '../src/inputs/backend-choice.js'
 import { readGitHubInputs } from '../src/inputs/github-inputs.js'
@@ -18,8 +18,23 @@ import { SHA_A, makeWorkspace } from './support/action-runner.js'
 // no request and written outputs is proved once, by a real run, in action.e2e.test.ts.
 
 const quiet: ProjectLog = { info: () => undefined, warning: () => undefined, error: () => undefined, notice: () => undefined }
-let workspace: string
-const context = (): RunContext => ({ sha: SHA_A, eventName: 'push', runId: 1001, runAttempt: 1, repository: 'octo/videos', serverUrl: 'https://github.com', workspace, actor: 'octocat' })
+let basic: string
+const workspaces: string[] = []
+function workspace(fixture: string): string {
+  const ws = makeWorkspace(fixture)
+  workspaces.push(ws)
+  return ws
+}
+const context = (workspace: string): RunContext => ({
+  sha: SHA_A,
+  eventName: 'push',
+  runId: 1001,
+  runAttempt: 1,
+  repository: 'octo/videos',
+  serverUrl: 'https://github.com',
+  workspace,
+  actor: 'octocat'
+})
 
 const set: string[] = []
 function setInputs(inputs: Record<string, string>): void {
@@ -31,10 +46,10 @@ function setInputs(inputs: Record<string, string>): void {
 }
 
 /** The checks a run makes before its first request; returns the refusal, or fails the test if there is none. */
-async function refusal(inputs: Record<string, string>): Promise<UserError> {
+async function refusal(inputs: Record<string, string>, workspace = basic): Promise<UserError> {
   setInputs({ 'api-key': 'test-key-123', 'api-url': 'http://127.0.0.1:9', path: 'project', ...inputs })
   try {
-    const ctx = context()
+    const ctx = context(workspace)
     readGitHubInputs(ctx)
     const requested = readInputs(workspace)
     if (!requested.dryRun) {
@@ -52,10 +67,12 @@ async function refusal(inputs: Record<string, string>): Promise<UserError> {
 }
 
 beforeAll(() => {
-  workspace = makeWorkspace()
-  writeFileSync(path.join(workspace, 'matrix.yml'), '- title: [unclosed\n')
+  basic = workspace('basic')
+  writeFileSync(path.join(basic, 'matrix.yml'), '- title: [unclosed\n')
 })
-afterAll(() => rmSync(workspace, { recursive: true, force: true }))
+afterAll(() => {
+  for (const ws of workspaces) rmSync(ws, { recursive: true, force: true })
+})
 afterEach(() => {
   for (const key of set.splice(0)) delete process.env[key]
 })
@@ -96,10 +113,35 @@ describe('bad input is refused before any network call, naming the input', () =>
 
   it('accepts the same workspace with good inputs, so each refusal above is about its own input', async () => {
     setInputs({ 'api-key': 'test-key-123', 'api-url': 'http://127.0.0.1:9', path: 'project', matrix: '[{"title": "a"}, {"title": "b"}]', name: '{title}' })
-    expect(readGitHubInputs(context()).comment).toBe('auto')
-    const requested = readInputs(workspace)
-    expect(chooseBackend(requested.backend, requested.apiKey, requested.onMissingKey, context())).toEqual({ action: 'render', backend: 'heygen' })
+    expect(readGitHubInputs(context(basic)).comment).toBe('auto')
+    const requested = readInputs(basic)
+    expect(chooseBackend(requested.backend, requested.apiKey, requested.onMissingKey, context(basic))).toEqual({ action: 'render', backend: 'heygen' })
     const project = await inspectProject(requested, quiet)
     expect(planJobs(project.inputs, SHA_A).map((j) => j.name)).toEqual(['a', 'b'])
+  })
+})
+
+describe('a composition the inputs cannot render is refused before any network call', () => {
+  it('refuses an explicit aspect-ratio that contradicts the composition, naming both', async () => {
+    const error = await refusal({ 'aspect-ratio': '16:9' }, workspace('portrait'))
+    expect(error.message).toContain("Input 'aspect-ratio': is 16:9, but the composition project/index.html is 1080×1920 (line 10), which is 9:16")
+  })
+
+  it('refuses a composition size the API cannot render, naming the dimensions', async () => {
+    const error = await refusal({}, workspace('four-three'))
+    expect(error.message).toContain('The composition project/index.html is 1440×1080 (line 7), a 4:3 frame; the render API only renders 16:9, 9:16 and 1:1.')
+  })
+
+  it('refuses 4k with mov as with webm', async () => {
+    const error = await refusal({ resolution: '4k', format: 'mov' })
+    expect(error.message).toContain("Input 'resolution': 4k renders only as mp4, but format is mov")
+  })
+
+  it('refuses an entry composition that .hyperframesignore leaves out of the zip', async () => {
+    const ws = workspace('basic')
+    writeFileSync(path.join(ws, 'project/.hyperframesignore'), 'intro.html\n')
+    writeFileSync(path.join(ws, 'project/intro.html'), readFileSync(path.join(ws, 'project/index.html')))
+    const error = await refusal({ composition: 'intro.html' }, ws)
+    expect(error.message).toContain("Input 'composition': 'intro.html' is excluded from the zip (dotfile, default exclusion or .hyperframesignore) in the project folder 'project'")
   })
 })
