@@ -162,7 +162,7 @@ describe('renders that fail or never finish', () => {
   it('stops waiting at timeout-minutes and names what is still running', async () => {
     await withEmulator({ neverFinish: (body) => body.variables?.title === 'Stuck' }, async (emulator, workspace) => {
       const matrix = '[{"title": "Done"}, {"title": "Stuck"}]'
-      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', 'timeout-minutes': '0.1', artifact: 'none' }) })
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', 'timeout-minutes': '0.05', artifact: 'none' }) })
       expect(run.code).toBe(1)
       const stuck = run.results.find((r) => r.name === 'Stuck')
       expect(stuck?.status).toBe('timed_out')
