@@ -133,7 +133,7 @@ describe('HyperFrames lint', () => {
   })
 
   it('turns lint warnings into annotations on the file and line, without failing', async () => {
-    const run = await runAction({ workspace: workspace('lint-warning'), inputs: emulatorInputs(emulator.url, { 'dry-run': 'true' }) })
+    const run = await runAction({ workspace: workspace('lint-warning'), inputs: emulatorInputs(emulator.url, { 'dry-run': 'true', lint: '' }) })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('::warning title=HyperFrames lint%3A studio_missing_editable_id,file=project/index.html,line=9::<p data-start="0" data-track-index="1"> has no id')
     expect(run.results[0]?.status).toBe('planned')
