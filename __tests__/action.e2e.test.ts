@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { Emulator } from '../emulator/index.js'
 import { SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction } from './support/action-runner.js'
@@ -101,13 +101,20 @@ describe('the action against the emulator', () => {
 
   it('renders again for another commit, and with rerender: true', async () => {
     emulator.resetStats()
-    const other = await runAction({ workspace, sha: SHA_B, inputs: emulatorInputs(emulator.url, { matrix: MATRIX }) })
+    // The keys decide; waiting for the renders would prove nothing more (wait: false, ids only).
+    const other = await runAction({ workspace, sha: SHA_B, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, wait: 'false', 'output-dir': 'nowait' }) })
     expect(other.code).toBe(0)
     expect(emulator.stats.rendersCreated).toBe(3)
     for (const r of other.results) expect(r.idempotency_key).toContain(SHA_B)
 
     emulator.resetStats()
-    const forced = await runAction({ workspace, sha: SHA_B, runId: 777, runAttempt: 2, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, rerender: 'true' }) })
+    const forced = await runAction({
+      workspace,
+      sha: SHA_B,
+      runId: 777,
+      runAttempt: 2,
+      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, rerender: 'true', wait: 'false', 'output-dir': 'nowait' })
+    })
     expect(forced.code).toBe(0)
     expect(emulator.stats.rendersCreated).toBe(3)
     for (const r of forced.results) expect(r.idempotency_key).toMatch(/-run777\.2$/)
@@ -146,7 +153,8 @@ describe('bytes uploaded do not grow with the matrix', () => {
       const workspace = makeWorkspace()
       try {
         const matrix = JSON.stringify({ title: Array.from({ length: n }, (_, i) => `T${i}`) })
-        const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: 'v-{title}', artifact: 'none' }) })
+        // Submitting is all this is about: no need to wait for twelve renders.
+        const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: 'v-{title}', artifact: 'none', wait: 'false' }) })
         expect(run.code).toBe(0)
         expect(run.results).toHaveLength(n)
         expect(emulator.stats.rendersCreated).toBe(n)
@@ -213,50 +221,26 @@ describe('failed renders', () => {
 })
 
 describe('bad input is refused before any network call', () => {
-  let emulator: Emulator
-  let workspace: string
-  beforeAll(async () => {
-    emulator = await startTestEmulator()
-    workspace = makeWorkspace()
-    writeFileSync(path.join(workspace, 'matrix.yml'), '- title: [unclosed\n')
-  })
-  afterAll(async () => {
-    await emulator.close()
-    rmSync(workspace, { recursive: true, force: true })
-  })
-
-  const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['unparseable matrix', { matrix: '[{"title": "x"' }, /Input 'matrix'/],
-    ['unparseable matrix-file', { 'matrix-file': 'matrix.yml' }, /Input 'matrix-file'/],
-    ['a matrix of non-objects', { matrix: '["a", "b"]' }, /Input 'matrix': .*entry 1/],
-    ['an unknown quality', { quality: 'ultra' }, /Input 'quality': 'ultra' is not one of draft, standard, high/],
-    ['fps out of range', { fps: '300' }, /Input 'fps': 300 is out of range; expected an integer from 1 to 240/],
-    ['fps not a number', { fps: 'fast' }, /Input 'fps': 'fast' is not a whole number/],
-    ['4k with webm', { resolution: '4k', format: 'webm' }, /Input 'resolution': 4k renders only as mp4/],
-    ['a missing entry file', { composition: 'missing.html' }, /Input 'composition': 'missing.html' does not exist/],
-    ['a missing project folder', { path: 'nope' }, /Input 'path': 'nope' does not exist/],
-    ['a path outside the workspace', { path: '../..' }, /Input 'path': '..\/..' points outside the workspace/],
-    ['http api-url off loopback', { 'api-url': 'http://api.example.com' }, /Input 'api-url': http:\/\/api.example.com is not https/],
-    ['duplicate render names', { matrix: '[{"title": "a"}, {"title": "a"}]', name: 'same-{title}' }, /Input 'name'/],
-    ['a missing api key with on-missing-key: fail', { 'api-key': '', 'on-missing-key': 'fail' }, /Input 'api-key': is empty/],
-    ['an unknown on-missing-key', { 'on-missing-key': 'ignore' }, /Input 'on-missing-key': 'ignore' is not one of skip, fail, local/],
-    ['an unknown comment mode', { comment: 'sometimes' }, /Input 'comment': 'sometimes' is not one of auto, true, false/],
-    ['a release tag with spaces', { release: 'v 1' }, /Input 'release': 'v 1' is not a tag name/],
-    ['an unknown backend', { backend: 'cloud' }, /Input 'backend': 'cloud' is not one of heygen, local\./],
-    ['wait: false with backend: local', { backend: 'local', wait: 'false' }, /Input 'wait': false needs backend: heygen/]
-  ]
-
-  it.each(cases)('refuses %s', async (_label, inputs, message) => {
-    emulator.resetStats()
-    const run = await runAction({ workspace, inputs: { ...emulatorInputs(emulator.url), ...inputs } })
-    expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(/::error::/)
-    expect(run.stdout).toMatch(message)
-    // A user mistake is one plain line: no stack trace.
-    expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
-    expect(emulator.stats.requests).toHaveLength(0)
-    // Outputs are written even when the step fails.
-    expect(run.outputs.results).toBe('[]')
-    expect(run.outputs.succeeded).toBe('0')
+  // Each bad input is checked against the stages that refuse it in input-refusals.test.ts; this
+  // run proves what only the whole action shows: the refusal is one plain ::error:: line, the
+  // step fails before the first request, and the outputs are still written. The title is checked
+  // last of all (when the jobs are planned), so every earlier check also precedes the network.
+  it('refuses a title over 500 characters with one error line, no request, and outputs written', async () => {
+    const emulator = await startTestEmulator()
+    const workspace = makeWorkspace()
+    try {
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { title: 'x'.repeat(501) }) })
+      expect(run.code).toBe(1)
+      expect(run.stdout).toMatch(/::error::Input 'title': entry 1 .* 501 characters; the API takes at most 500/)
+      // A user mistake is one plain line: no stack trace.
+      expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+      expect(emulator.stats.requests).toHaveLength(0)
+      // Outputs are written even when the step fails.
+      expect(run.outputs.results).toBe('[]')
+      expect(run.outputs.succeeded).toBe('0')
+    } finally {
+      await emulator.close()
+      rmSync(workspace, { recursive: true, force: true })
+    }
   })
 })

@@ -69,20 +69,8 @@ describe('aspect ratio and fps come from the composition', () => {
     expect(body).not.toHaveProperty('fps')
   })
 
-  it('refuses an explicit aspect-ratio that contradicts the composition, naming both', async () => {
-    const run = await runAction({ workspace: workspace('portrait'), inputs: emulatorInputs(emulator.url, { 'aspect-ratio': '16:9' }) })
-    expectRefused(run, "Input 'aspect-ratio': is 16:9, but the composition project/index.html is 1080×1920 (line 10), which is 9:16")
-  })
-
-  it('refuses a composition size the API cannot render, naming the dimensions', async () => {
-    const run = await runAction({ workspace: workspace('four-three'), inputs: emulatorInputs(emulator.url) })
-    expectRefused(run, 'The composition project/index.html is 1440×1080 (line 7), a 4:3 frame; the render API only renders 16:9, 9:16 and 1:1.')
-  })
-
-  it('refuses 4k with mov (webm: see action.e2e.test.ts)', async () => {
-    const run = await runAction({ workspace: workspace('basic'), inputs: emulatorInputs(emulator.url, { resolution: '4k', format: 'mov' }) })
-    expectRefused(run, "Input 'resolution': 4k renders only as mp4, but format is mov")
-  })
+  // Refusals of the settings (a contradicting aspect-ratio, a 4:3 frame, 4k with mov) are
+  // checked against the stages in input-refusals.test.ts.
 })
 
 describe('variables are checked against data-composition-variables', () => {
@@ -101,7 +89,9 @@ describe('variables are checked against data-composition-variables', () => {
     expect(body.variables).toEqual({ title: 'Second', locale: 'en' })
     // The key is the digest of exactly what was sent: defaults play no part in it.
     const { project: _project, ...request } = body
-    const zipSha = createHash('sha256').update(emulator.assetBytes(run.outputs['asset-id']) as Buffer).digest('hex')
+    const zipSha = createHash('sha256')
+      .update(emulator.assetBytes(run.outputs['asset-id']) as Buffer)
+      .digest('hex')
     expect(second?.idempotency_key).toBe(renderKey({ sha: SHA_A, zipSha256: zipSha, request }))
   })
 
@@ -110,12 +100,12 @@ describe('variables are checked against data-composition-variables', () => {
     const run = await runAction({ workspace: workspace('all-types'), inputs: emulatorInputs(emulator.url, { matrix, variables: '{"dark": "yes"}' }) })
     expectRefused(run, '6 variable values do not match the declarations in project/index.html:')
     for (const line of [
-      "variables: 'dark' is declared as boolean; expected true or false, got a string \"yes\".",
-      "matrix entry 2: 'locale' must be one of \"en\", \"fr\"; got \"de\".",
-      "matrix entry 2: 'speed' is declared as number; expected a number, got a string \"fast\".",
+      'variables: \'dark\' is declared as boolean; expected true or false, got a string "yes".',
+      'matrix entry 2: \'locale\' must be one of "en", "fr"; got "de".',
+      'matrix entry 2: \'speed\' is declared as number; expected a number, got a string "fast".',
       "matrix entry 3: 'colour' is not declared in data-composition-variables (declared: title, speed, color, dark, locale, font, logo). Did you mean 'color'?",
-      "matrix entry 3: 'color' is a color; \"#12345\" is not a CSS colour",
-      "matrix entry 3: 'logo' is an image; the runtime refuses to load \"file:///etc/passwd\""
+      'matrix entry 3: \'color\' is a color; "#12345" is not a CSS colour',
+      'matrix entry 3: \'logo\' is an image; the runtime refuses to load "file:///etc/passwd"'
     ]) {
       expect(run.stdout).toContain(line)
     }
@@ -143,7 +133,7 @@ describe('HyperFrames lint', () => {
   })
 
   it('turns lint warnings into annotations on the file and line, without failing', async () => {
-    const run = await runAction({ workspace: workspace('lint-warning'), inputs: emulatorInputs(emulator.url, { 'dry-run': 'true' }) })
+    const run = await runAction({ workspace: workspace('lint-warning'), inputs: emulatorInputs(emulator.url, { 'dry-run': 'true', lint: '' }) })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('::warning title=HyperFrames lint%3A studio_missing_editable_id,file=project/index.html,line=9::<p data-start="0" data-track-index="1"> has no id')
     expect(run.results[0]?.status).toBe('planned')
@@ -154,7 +144,11 @@ describe('what goes into the zip', () => {
   it('applies .hyperframesignore, negations included', async () => {
     const run = await runAction({ workspace: workspace('ignore-negation'), inputs: emulatorInputs(emulator.url, { artifact: 'none' }) })
     expect(run.code).toBe(0)
-    expect(uploadedZip(run).getEntries().map((e) => e.entryName)).toEqual(['assets/style.css', 'index.html', 'raw/keep.svg'])
+    expect(
+      uploadedZip(run)
+        .getEntries()
+        .map((e) => e.entryName)
+    ).toEqual(['assets/style.css', 'index.html', 'raw/keep.svg'])
   })
 
   it('packs a monorepo’s shared files under _ext/ and rewrites the references', async () => {
@@ -197,14 +191,6 @@ describe('what goes into the zip', () => {
     expectRefused(run, `Symlink 'project/assets/key.txt' points to ${path.join(outside, 'id_rsa')}, outside the workspace`)
   })
 
-  it('refuses an entry composition that .hyperframesignore leaves out of the zip', async () => {
-    const ws = workspace('basic')
-    writeFileSync(path.join(ws, 'project/.hyperframesignore'), 'intro.html\n')
-    writeFileSync(path.join(ws, 'project/intro.html'), readFileSync(path.join(ws, 'project/index.html')))
-    const run = await runAction({ workspace: ws, inputs: emulatorInputs(emulator.url, { composition: 'intro.html' }) })
-    expectRefused(run, "Input 'composition': 'intro.html' is excluded from the zip (dotfile, default exclusion or .hyperframesignore) in the project folder 'project'")
-  })
-
   it('fails fast over the 200 MB limit, listing the largest files and pointing at .hyperframesignore', async () => {
     const ws = workspace('basic')
     // Sparse: 201 MB on paper, nothing on disk; the limit is known from the sizes before any read.
@@ -212,7 +198,10 @@ describe('what goes into the zip', () => {
     await handle.truncate(201 * 1024 * 1024)
     await handle.close()
     const run = await runAction({ workspace: ws, inputs: emulatorInputs(emulator.url) })
-    expectRefused(run, "The project's video, audio, image and font files alone come to 201.0 MB, so its zip would exceed the API's 200 MB upload limit. Largest included files:%0A    201.0 MB  assets/footage.mp4%0A")
+    expectRefused(
+      run,
+      "The project's video, audio, image and font files alone come to 201.0 MB, so its zip would exceed the API's 200 MB upload limit. Largest included files:%0A    201.0 MB  assets/footage.mp4%0A"
+    )
     expect(run.stdout).toContain("Exclude what the composition does not use with a .hyperframesignore file in 'project'")
   })
 })

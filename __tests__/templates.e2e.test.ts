@@ -58,7 +58,7 @@ function filesUnder(dir: string, rel = ''): string[] {
 describe('a multi-scene template with a lint error', () => {
   it('renders under the default lint: warn, the finding an error annotation on its file and line; ./ paths are read as written', async () => {
     const ws = workspace('multi-scene')
-    const run = await runAction({ workspace: ws, inputs: { ...emulatorInputs(emulator.url, { artifact: 'none' }), path: './project/', composition: './index.html' } })
+    const run = await runAction({ workspace: ws, inputs: { ...emulatorInputs(emulator.url, { artifact: 'none', lint: '' }), path: './project/', composition: './index.html' } })
     expect(run.code).toBe(0)
     expect(run.results[0]?.status).toBe('completed')
     const line = lineOf(path.join(ws, 'project/compositions/features.html'), "tl.to('.feature-card'")

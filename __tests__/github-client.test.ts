@@ -1,40 +1,6 @@
-import { defaultCommentKey } from '../src/inputs/github-inputs.js'
-import { missingKeyDecision } from '../src/inputs/missing-key.js'
 import { GitHubClient, TokenTargetError, loadGitHubModules, githubApiUrl, isPermissionError } from '../src/publish/github-client.js'
 
-describe('on-missing-key', () => {
-  const ctx = { actor: 'someone', repository: 'octo/videos', headRepository: undefined }
-
-  it('renders when the key is there, whatever the mode', () => {
-    expect(missingKeyDecision('k', 'skip', ctx)).toEqual({ action: 'render' })
-    expect(missingKeyDecision('k', 'fail', ctx)).toEqual({ action: 'render' })
-  })
-
-  it('fails with an input error in fail mode', () => {
-    expect(() => missingKeyDecision('', 'fail', ctx)).toThrow("Input 'api-key': is empty")
-  })
-
-  it('skips with a reason that names the fork, Dependabot, or the secret', () => {
-    const fork = missingKeyDecision('', 'skip', { ...ctx, headRepository: 'someone/videos' })
-    expect(fork).toMatchObject({ action: 'skip' })
-    expect(fork.action === 'skip' && fork.reason).toContain('comes from the fork someone/videos')
-    const bot = missingKeyDecision('', 'skip', { ...ctx, actor: 'dependabot[bot]' })
-    expect(bot.action === 'skip' && bot.reason).toContain('triggered by Dependabot')
-    const plain = missingKeyDecision('', 'skip', { ...ctx, headRepository: 'Octo/Videos' })
-    expect(plain.action === 'skip' && plain.reason).toContain('The secret is unset or not passed to this workflow')
-    expect(plain.action === 'skip' && plain.reason).toContain('Set on-missing-key: local to render on the runner instead, or on-missing-key: fail')
-  })
-})
-
-describe('comment-key default', () => {
-  it('is the project path and the composition, relative to the workspace', () => {
-    expect(defaultCommentKey('/ws', 'video', 'index.html')).toBe('video/index.html')
-    expect(defaultCommentKey('/ws', './video/', 'intro.html')).toBe('video/intro.html')
-    expect(defaultCommentKey('/ws', '.', 'index.html')).toBe('index.html')
-    expect(defaultCommentKey('/ws', '', '')).toBe('index.html')
-    expect(defaultCommentKey('/ws', 'a/b', 'comps/outro.html')).toBe('a/b/comps/outro.html')
-  })
-})
+// The client that carries the github-token: where it may send it, and how it reads GitHub's refusals.
 
 describe('GitHub token guard', () => {
   const HEYGEN = 'https://api.heygen.com'
