@@ -1,6 +1,6 @@
 import { judgeFailures } from '../src/publish/fail-on.js'
 import type { RenderOutcome, OutcomeStatus } from '../src/render/outcome.js'
-import type { RenderJob } from '../src/render/plan.js'
+import type { RenderJob } from '../src/render/job.js'
 
 function outcome(name: string, status: OutcomeStatus, failureMessage?: string): RenderOutcome {
   return { job: { name } as RenderJob, key: `k-${name}`, status, failureMessage }

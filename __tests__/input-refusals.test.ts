@@ -1,13 +1,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { chooseBackend, localNeedsWait } from '../src/inputs/backend-choice.js'
-import { readGitHubInputs } from '../src/inputs/github-inputs.js'
+import { chooseBackend, decideBackend } from '../src/inputs/backend-choice.js'
+import { readGitHubInputs, readGitHubToken } from '../src/inputs/github-inputs.js'
 import { InputError } from '../src/inputs/input-error.js'
 import { readInputs } from '../src/inputs/read-inputs.js'
 import type { RunContext } from '../src/inputs/run-context.js'
 import { inspectProject } from '../src/project/inspect-project.js'
 import type { ProjectLog } from '../src/project/project-log.js'
-import { planJobs } from '../src/render/plan.js'
+import { planJobs } from '../src/render/job.js'
 import { UserError } from '../src/user-error.js'
 import { SHA_A, makeWorkspace } from './support/action-runner.js'
 
@@ -50,12 +50,10 @@ async function refusal(inputs: Record<string, string>, workspace = basic): Promi
   setInputs({ 'api-key': 'test-key-123', 'api-url': 'http://127.0.0.1:9', path: 'project', ...inputs })
   try {
     const ctx = context(workspace)
-    readGitHubInputs(ctx)
+    const token = readGitHubToken()
     const requested = readInputs(workspace)
-    if (!requested.dryRun) {
-      const choice = chooseBackend(requested.backend, requested.apiKey, requested.onMissingKey, ctx)
-      if (choice.action === 'render' && choice.notice && !requested.wait) throw localNeedsWait()
-    }
+    readGitHubInputs(ctx, token, requested)
+    decideBackend(requested, ctx)
     const project = await inspectProject(requested, quiet)
     planJobs(project.inputs, SHA_A)
   } catch (error) {
@@ -113,8 +111,8 @@ describe('bad input is refused before any network call, naming the input', () =>
 
   it('accepts the same workspace with good inputs, so each refusal above is about its own input', async () => {
     setInputs({ 'api-key': 'test-key-123', 'api-url': 'http://127.0.0.1:9', path: 'project', matrix: '[{"title": "a"}, {"title": "b"}]', name: '{title}' })
-    expect(readGitHubInputs(context(basic)).comment).toBe('auto')
     const requested = readInputs(basic)
+    expect(readGitHubInputs(context(basic), readGitHubToken(), requested).comment).toBe('auto')
     expect(chooseBackend(requested.backend, requested.apiKey, requested.onMissingKey, context(basic))).toEqual({ action: 'render', backend: 'heygen' })
     const project = await inspectProject(requested, quiet)
     expect(planJobs(project.inputs, SHA_A).map((j) => j.name)).toEqual(['a', 'b'])

@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '../emulator/index.js'
 import { HeygenClient } from '../src/heygen/client.js'
 import { listRenders, type RenderDetail } from '../src/heygen/renders.js'
-import { HeygenBackend } from '../src/render/heygen-backend.js'
+import { HeygenBackend } from '../src/heygen/backend.js'
 import { TEST_KEY } from './support/with-emulator.js'
 
 // Paging the render list over real HTTP, on an account whose list holds 350 older renders.

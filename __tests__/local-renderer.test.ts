@@ -3,9 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { selectEngine } from '../emulator/engine-select.js'
 import { chooseBackend } from '../src/inputs/backend-choice.js'
-import { failureSummary, progressThrottle, renderArguments, type LocalRenderRequest, type RenderProgress } from '../src/render/local-renderer.js'
-import { probeToolchain } from '../src/render/local-toolchain.js'
-import { RenderSlots } from '../src/render/render-slots.js'
+import { failureSummary, progressThrottle, renderArguments, type LocalRenderRequest, type RenderProgress } from '../src/local/local-renderer.js'
+import { probeToolchain } from '../src/local/local-toolchain.js'
+import { RenderSlots } from '../src/local/render-slots.js'
 
 const request: LocalRenderRequest = {
   projectDir: '/tmp/project',

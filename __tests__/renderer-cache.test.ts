@@ -2,7 +2,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import os from 'node:os'
 import path from 'node:path'
 import { actionsCacheStore, asDebugLines, rendererCacheKey, rendererInstallCache, type RendererCacheStore } from '../src/local/renderer-cache.js'
-import { ensureHyperframesCli } from '../src/render/hyperframes-cli.js'
+import { ensureHyperframesCli } from '../src/local/hyperframes-cli.js'
 import { startCacheServer, type CacheServer } from './support/cache-server.js'
 
 // The renderer cache through its store interface: a folder-backed store stands in for the Actions

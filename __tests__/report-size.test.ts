@@ -1,5 +1,5 @@
 import { buildCommentBody, COMMENT_LIMIT_CHARS } from '../src/publish/comment-body.js'
-import { renderPlanSummary } from '../src/publish/plan.js'
+import { renderPlanSummary } from '../src/publish/dry-run-report.js'
 import { SUMMARY_LIMIT_BYTES, renderSummary } from '../src/publish/summary.js'
 import { resultEntry as entry } from './support/result-entry.js'
 

@@ -1,4 +1,5 @@
-import { checkPredictedSize, checkZipSize, isCompressedFormat, largestFiles, MAX_ZIP_BYTES, minimumZipBytes } from '../src/project/size-limit.js'
+import { isCompressedFormat } from '../src/project/compressed-formats.js'
+import { checkPredictedSize, checkZipSize, largestFiles, MAX_ZIP_BYTES, minimumZipBytes } from '../src/project/size-limit.js'
 import { UserError } from '../src/user-error.js'
 
 const MB = 1024 * 1024

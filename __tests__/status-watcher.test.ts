@@ -1,7 +1,7 @@
 import { ApiError } from '../src/heygen/api-error.js'
-import type { RenderDetail, RenderStatus } from '../src/heygen/renders.js'
-import type { RenderBackend } from '../src/render/backend.js'
-import type { RenderJob } from '../src/render/plan.js'
+import { toBackendError } from '../src/heygen/backend.js'
+import type { RenderBackend, RenderDetail, RenderStatus } from '../src/render/backend.js'
+import type { RenderJob } from '../src/render/job.js'
 import { StatusWatcher, type Ended, type WatcherOptions } from '../src/render/status-watcher.js'
 
 // The watcher on a fake clock and a fake backend: every wait is a step of the clock, so these
@@ -55,13 +55,13 @@ class FakeBackend implements RenderBackend {
 
   private detail(id: string): RenderDetail {
     const r = this.renders.get(id)
-    if (!r) throw new ApiError(`Get render (${id})`, 404, 'hyperframes_render_not_found', 'not found')
+    if (!r) throw apiError(`Get render (${id})`, 404, 'hyperframes_render_not_found', 'not found')
     const status = this.clock.t >= r.endsAt ? r.ends : 'rendering'
     return { renderId: id, status, createdAt: r.createdAt, ...(status === 'completed' ? { videoUrl: `https://storage.invalid/${id}.mp4` } : {}) }
   }
 }
 
-const job = (name: string): RenderJob => ({ index: 1, name, variables: {}, request: { quality: 'standard', format: 'mp4', resolution: '1080p', aspect_ratio: '16:9' } })
+const job = (name: string): RenderJob => ({ index: 1, name, variables: {}, settings: { composition: 'index.html', quality: 'standard', format: 'mp4', resolution: '1080p', aspectRatio: '16:9', title: name } })
 
 function setup(options: Partial<WatcherOptions> = {}): { clock: { t: number }; backend: FakeBackend; watcher: StatusWatcher; log: string[] } {
   const clock = { t: 0 }
@@ -83,7 +83,12 @@ function watchAll(watcher: StatusWatcher, ids: string[]): Promise<Array<Ended | 
   return Promise.all(ids.map((id) => watcher.wait(id, job(id), () => undefined)))
 }
 
-const serverError = (): ApiError => new ApiError('List renders', 500, 'internal_error', 'boom')
+// The API's errors as the HeyGen backend hands them to the render stage.
+function apiError(operation: string, status: number, code: string, message: string): Error {
+  return toBackendError(new ApiError(operation, status, code, message)) as Error
+}
+
+const serverError = (): Error => apiError('List renders', 500, 'internal_error', 'boom')
 
 describe('StatusWatcher', () => {
   it('keeps listing a render the listing missed, however many times it missed', async () => {
@@ -148,7 +153,7 @@ describe('StatusWatcher', () => {
   it('asks nothing more in a tick whose listing was rate-limited, and lists again the next', async () => {
     const { backend, watcher } = setup()
     for (const id of ['a', 'b', 'c']) backend.add(id, { createdAt: 100, endsAt: 3000, ends: 'completed' })
-    backend.listError = (call) => (call === 1 ? new ApiError('List renders', 429, 'rate_limit_exceeded', 'slow down') : undefined)
+    backend.listError = (call) => (call === 1 ? apiError('List renders', 429, 'rate_limit_exceeded', 'slow down') : undefined)
     await watchAll(watcher, ['a', 'b', 'c'])
     expect(backend.gets).toEqual([])
     expect(backend.listings.length).toBe(watcher.stats.ticks)
@@ -157,7 +162,7 @@ describe('StatusWatcher', () => {
   it('stops every render on a refused key from the listing', async () => {
     const { backend, watcher } = setup()
     for (const id of ['a', 'b']) backend.add(id, { createdAt: 100, endsAt: 5000, ends: 'completed' })
-    backend.listError = () => new ApiError('List renders', 401, 'authentication_failed', 'Invalid API key')
+    backend.listError = () => apiError('List renders', 401, 'authentication_failed', 'Invalid API key')
     const results = await Promise.allSettled(['a', 'b'].map((id) => watcher.wait(id, job(id), () => undefined)))
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
     expect(backend.gets).toEqual([])
@@ -168,9 +173,9 @@ describe('StatusWatcher', () => {
     backend.add('a', { createdAt: 100, endsAt: 6000, ends: 'completed' })
     backend.statusError = (_id, at) =>
       at < 25_000
-        ? new ApiError("Get render 'a' (a)", 503, 'service_unavailable', 'try later')
+        ? apiError("Get render 'a' (a)", 503, 'service_unavailable', 'try later')
         : at < 27_000
-          ? new ApiError("Get render 'a' (a)", 200, 'unexpected_response', 'the response was not the expected JSON (<html>)')
+          ? apiError("Get render 'a' (a)", 200, 'unexpected_response', 'the response was not the expected JSON (<html>)')
           : undefined
     const end = await watcher.wait('a', job('a'), () => undefined)
     expect(end?.detail.status).toBe('completed')
@@ -183,7 +188,7 @@ describe('StatusWatcher', () => {
   it('reports failed only when the backend says failed', async () => {
     const { backend, watcher } = setup()
     backend.add('a', { createdAt: 100, endsAt: 3000, ends: 'failed' })
-    backend.statusError = (_id, at) => (at < 2000 ? new ApiError('Get render', 502, 'bad_gateway', 'bad gateway') : undefined)
+    backend.statusError = (_id, at) => (at < 2000 ? apiError('Get render', 502, 'bad_gateway', 'bad gateway') : undefined)
     const end = await watcher.wait('a', job('a'), () => undefined)
     expect(end?.detail.status).toBe('failed')
   })
@@ -191,7 +196,7 @@ describe('StatusWatcher', () => {
   it('times out, not errors, when status trouble lasts until the deadline', async () => {
     const { backend, watcher } = setup({ deadline: 20_000 })
     backend.add('a', { createdAt: 100, endsAt: 3000, ends: 'completed' })
-    backend.statusError = () => new ApiError('Get render', 503, 'service_unavailable', 'down')
+    backend.statusError = () => apiError('Get render', 503, 'service_unavailable', 'down')
     await expect(watcher.wait('a', job('a'), () => undefined)).resolves.toBeUndefined()
     expect(backend.gets.length).toBeGreaterThanOrEqual(9)
   })
@@ -199,7 +204,7 @@ describe('StatusWatcher', () => {
   it('ends the wait at once on a refused key or a render that no longer exists', async () => {
     const { backend, watcher } = setup()
     backend.add('a', { createdAt: 100, endsAt: 3000, ends: 'completed' })
-    backend.statusError = () => new ApiError('Get render', 402, 'insufficient_credit', 'out of credit')
+    backend.statusError = () => apiError('Get render', 402, 'insufficient_credit', 'out of credit')
     await expect(watcher.wait('a', job('a'), () => undefined)).rejects.toThrow(/402 insufficient_credit/)
     expect(backend.gets).toHaveLength(1)
     backend.statusError = () => undefined
@@ -212,15 +217,15 @@ describe('StatusWatcher', () => {
     let calls = 0
     backend.statusError = () => {
       calls++
-      if (calls === 1) return new ApiError('Get render', 200, 'unexpected_response', 'garbled')
-      if (calls === 2) return new ApiError('Get render', 503, 'service_unavailable', 'down')
+      if (calls === 1) return apiError('Get render', 200, 'unexpected_response', 'garbled')
+      if (calls === 2) return apiError('Get render', 503, 'service_unavailable', 'down')
       return undefined
     }
     const detail = await watcher.refetch('a', job('a'))
     expect(detail.videoUrl).toBe('https://storage.invalid/a.mp4')
     expect(backend.gets).toHaveLength(3)
 
-    backend.statusError = () => new ApiError('Get render', 503, 'service_unavailable', 'down')
+    backend.statusError = () => apiError('Get render', 503, 'service_unavailable', 'down')
     await expect(watcher.refetch('a', job('a'))).rejects.toThrow(/503/)
     expect(clock.t).toBeLessThan(10_000)
   })

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { CorruptVideo, checkVideo, containerProblem } from '../src/render/video-check.js'
+import { CorruptVideo, checkVideo, containerProblem } from '../src/heygen/video-check.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-video-check-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,7 +1,8 @@
 import { routeUrl } from '../src/heygen/client.js'
-import { parseRenderDetail, TERMINAL_STATUSES } from '../src/heygen/renders.js'
+import { parseRenderDetail } from '../src/heygen/renders.js'
+import { TERMINAL_STATUSES } from '../src/render/backend.js'
 import { uploadFilename, uploadHeaderValues } from '../src/heygen/upload.js'
-import { wireComposition } from '../src/render/plan.js'
+import { wireComposition } from '../src/heygen/renders.js'
 
 // What goes on the wire where the contract leaves room, done as HeyGen's own CLI does it.
 

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import AdmZip from 'adm-zip'
-import { isStoredUncompressed, writeZip, type ZipSource } from '../src/project/zip-writer.js'
+import { isCompressedFormat } from '../src/project/compressed-formats.js'
+import { writeZip, type ZipSource } from '../src/project/zip-writer.js'
 import { UserError } from '../src/user-error.js'
 import { REPO_ROOT } from './support/action-runner.js'
 
@@ -46,8 +47,8 @@ describe('writeZip', () => {
     ])
     expect(zip.readFile('assets/clip.MP4')?.equals(clip)).toBe(true)
     expect(zip.readAsText('index.html')).toBe('<html>'.repeat(1000))
-    expect(isStoredUncompressed('fonts/Inter.woff2')).toBe(true)
-    expect(isStoredUncompressed('data/scene.json')).toBe(false)
+    expect(isCompressedFormat('fonts/Inter.woff2')).toBe(true)
+    expect(isCompressedFormat('data/scene.json')).toBe(false)
   })
 
   it('writes the same bytes in any time zone', async () => {

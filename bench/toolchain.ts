@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { HYPERFRAMES_VERSION } from '../src/render/hyperframes-cli.js'
+import { HYPERFRAMES_VERSION } from '../src/local/hyperframes-cli.js'
 import { REPO_ROOT } from './paths.js'
 
 /** The CLI compared against is the release the action's local renderer pins, so a bump moves both. */

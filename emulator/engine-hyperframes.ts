@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { unpackZip } from '../src/project/unpack-zip.js'
-import type { LocalRenderer, LocalQuality } from '../src/render/local-renderer.js'
-import { extractFrame } from '../src/render/media-probe.js'
+import type { LocalRenderer, LocalQuality } from '../src/local/local-renderer.js'
+import { extractFrame } from '../src/machine/media-probe.js'
 import type { EngineJob, RenderEngine } from './engine.js'
 
 /**

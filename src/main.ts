@@ -1,16 +1,17 @@
 import * as core from '@actions/core'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { readGitHubInputs } from './inputs/github-inputs.js'
+import { BACKEND_REGISTRY } from './backends.js'
+import { readGitHubInputs, readGitHubToken } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
-import { chooseBackend, localNeedsWait, type BackendDecision } from './inputs/backend-choice.js'
-import { readInputs, type ActionInputs, type RequestedInputs } from './inputs/read-inputs.js'
+import { decideBackend, type BackendName } from './inputs/backend-choice.js'
+import { readInputs, type ActionInputs, type RenderSettings, type RequestedInputs } from './inputs/read-inputs.js'
 import { readPreviewInputs, type PreviewInputs } from './inputs/preview-inputs.js'
 import { readProgressInterval } from './inputs/progress-interval.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
-import { packageProject } from './project/package-project.js'
+import { packageProject, removePackage, type PackagedProject } from './project/package-project.js'
 import type { ProjectLog } from './project/project-log.js'
 import { uploadArtifacts, type ArtifactRecord } from './publish/artifacts.js'
 import { buildCommentBody } from './publish/comment-body.js'
@@ -19,17 +20,17 @@ import { closingLine, dryRunCost, runCost } from './publish/run-cost.js'
 import { GitHubPublisher, runLinks } from './publish/github-publish.js'
 import { failureHeadline, judgeFailures } from './publish/fail-on.js'
 import { writeOutputs, writePublishOutputs } from './publish/outputs.js'
-import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/plan.js'
+import { describeZip, planLines, renderPlanSummary, type ZipPlan } from './publish/dry-run-report.js'
 import type { Preview } from './publish/previews/make-previews.js'
 import { previewGallery, previewSources } from './publish/previews/preview-markup.js'
 import { previewStage } from './publish/previews/preview-stage.js'
 import type { ReportHeader } from './publish/report-table.js'
 import { buildResults } from './publish/results.js'
 import { renderSummary } from './publish/summary.js'
-import { renderKey } from './render/idempotency.js'
-import { openBackend } from './render/open-backend.js'
+import { keyJobs } from './render/idempotency.js'
+import type { OpenContext } from './render/open-backend.js'
 import type { RenderOutcome } from './render/outcome.js'
-import { planJobs } from './render/plan.js'
+import { planJobs } from './render/job.js'
 import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
 import { safeLogLine, untrustedText } from './untrusted-text.js'
 import { UserError } from './user-error.js'
@@ -65,8 +66,12 @@ const projectLog: ProjectLog = {
 /** What the run has done so far; whatever happens, the outputs and the summary are built from it. */
 interface RunState {
   ctx?: RunContext
-  /** As read; replaced by the resolved inputs once the composition is read. */
+  /** As read; never changed. */
   inputs?: RequestedInputs
+  /** Who renders, once decided (on-missing-key may choose local). */
+  backend?: BackendName
+  /** The settings resolved against the composition, once it is read. */
+  settings?: RenderSettings
   outcomes: RenderOutcome[]
   artifacts: Map<number, ArtifactRecord>
   assetId?: string
@@ -122,19 +127,17 @@ export async function run(): Promise<void> {
 /** inputs → inspect → plan → package → (dry run stops) → upload → render → collect; returns a failure message per fail-on. */
 async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
-  const githubInputs = readGitHubInputs(ctx) // first, so github-token is masked before anything else
-  state.commentKey = githubInputs.commentKey
+  const token = readGitHubToken() // first, so github-token is masked before anything else
   const requested = (state.inputs = readInputs(ctx.workspace))
+  const githubInputs = readGitHubInputs(ctx, token, requested)
+  state.commentKey = githubInputs.commentKey
   const shard = readShardInput()
   const cacheRenderer = readCacheRendererInput()
   state.preview = readPreviewInputs()
   const heartbeatMs = readProgressInterval()
   state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
-  // A dry run calls no API, so it needs no key: a fork's pull request can still check its project.
-  const choice: BackendDecision = requested.dryRun
-    ? { action: 'render', backend: requested.backend }
-    : chooseBackend(requested.backend, requested.apiKey, requested.onMissingKey, ctx)
+  const choice = decideBackend(requested, ctx)
   if (choice.action === 'skip') {
     state.skipped = choice.reason
     core.notice(choice.reason)
@@ -142,51 +145,59 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
     if (shard) state.shardPlan = skippedShardPlan(shard, githubInputs.commentKey)
     return undefined
   }
-  if (choice.notice) {
-    if (!requested.wait) throw localNeedsWait()
-    core.notice(choice.notice)
-  }
-  requested.backend = choice.backend
+  if (choice.notice) core.notice(choice.notice)
+  const backend = (state.backend = choice.backend)
   // What the inputs name on GitHub is looked up now, before anything is uploaded or billed.
   if (!requested.dryRun) await state.github.checkTargets()
   // Composition-aware checks (src/project): settings from the composition, variables, lint, size.
   const project = await inspectProject(requested, projectLog)
-  const inputs = (state.inputs = project.inputs)
+  const inputs = project.inputs
+  state.settings = inputs.settings
   state.defaults = project.defaults
   state.declaredSeconds = project.composition.duration?.value
   const jobs = planJobs(inputs, ctx.sha)
 
   const packStarted = Date.now()
   const zip = await packageProject(project, projectLog, process.env.RUNNER_TEMP || undefined)
-  state.lint = zip.lint
-  core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
-  const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
-  state.outcomes = jobs.map((job) => ({ job, key: renderKey({ sha: ctx.sha, zipSha256: zip.sha256, request: job.request, rerun }), status: inputs.dryRun ? 'planned' : 'pending' }))
-  if (shard) {
-    // Planned, checked and keyed as a whole above; only now cut down to this shard's entries.
-    state.shardPlan = { shard, totalEntries: jobs.length, entryNames: jobs.map((j) => j.name), commentKey: githubInputs.commentKey, planDigest: planDigest({ backend: inputs.backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
-    state.outcomes = selectShard(state.outcomes, shard, inputs.backend, { info: (l) => core.info(l), notice: (l) => core.notice(l) })
-    if (state.outcomes.length === 0) {
-      await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
+  try {
+    state.lint = zip.lint
+    core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
+    const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
+    state.outcomes = keyJobs(jobs, { sha: ctx.sha, zipSha256: zip.sha256, rerun }).map(({ job, key }) => ({ job, key, status: inputs.dryRun ? 'planned' : 'pending' }))
+    if (shard) {
+      // Planned, checked and keyed as a whole above; only now cut down to this shard's entries.
+      state.shardPlan = { shard, totalEntries: jobs.length, entryNames: jobs.map((j) => j.name), commentKey: githubInputs.commentKey, planDigest: planDigest({ backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
+      state.outcomes = selectShard(state.outcomes, shard, backend, { info: (l) => core.info(l), notice: (l) => core.notice(l) })
+      if (state.outcomes.length === 0) return undefined
+    }
+    if (inputs.dryRun) {
+      // Everything checked and packed; no client is even created, so no key is needed.
+      state.plan = describeZip(zip)
       return undefined
     }
+    await mkdir(inputs.outputDir, { recursive: true })
+    const toolCache = cacheRenderer ? rendererInstallCache(actionsCacheStore(), { info: (l) => core.info(l), debug: (l) => core.debug(l) }) : undefined
+    return await render(state, inputs, backend, zip, { signal, log: coreLog, warning: (line) => core.warning(line), toolCache }, heartbeatMs)
+  } finally {
+    await removePackage(zip)
   }
-  if (inputs.dryRun) {
-    // Everything checked and packed; no client is even created, so no key is needed.
-    state.plan = describeZip(zip)
-    await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
-    return undefined
-  }
-  await mkdir(inputs.outputDir, { recursive: true })
+}
 
+/** upload → render → collect, with the chosen backend; returns a failure message per fail-on. */
+async function render(state: RunState, inputs: ActionInputs, backend: BackendName, zip: PackagedProject, ctx: OpenContext, heartbeatMs?: number): Promise<string | undefined> {
   // HeyGen: upload once. Local: unpack once and render on this machine.
-  const opened = await openBackend(inputs, zip, {
-    signal,
-    log: coreLog,
-    warning: (line) => core.warning(line),
-    jobCount: state.outcomes.length,
-    installCache: cacheRenderer ? rendererInstallCache(actionsCacheStore(), { info: (l) => core.info(l), debug: (l) => core.debug(l) }) : undefined
-  })
+  const opened = await BACKEND_REGISTRY[backend](
+    {
+      zip,
+      projectDir: inputs.projectDir,
+      concurrency: inputs.concurrency,
+      jobCount: state.outcomes.length,
+      callbacks: Boolean(inputs.callbackUrl || inputs.callbackIdTemplate),
+      // Only what a service needs to be called travels to the backend, not the inputs.
+      service: { url: inputs.apiUrl, apiKey: inputs.apiKey, requestTimeoutMs: inputs.requestTimeoutSeconds * 1000 }
+    },
+    ctx
+  )
   try {
     state.assetId = opened.assetId
     state.backendLabel = opened.label
@@ -196,14 +207,14 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
       // timeout-minutes bounds the waiting, not the checks and the upload before it.
       deadline: Date.now() + inputs.timeoutMinutes * 60_000,
       outputDir: inputs.outputDir,
-      signal,
+      signal: ctx.signal,
       poll: opened.poll,
       log: coreLog,
       heartbeatMs
     })
     const stats = opened.stats()
     if (stats) core.debug(stats)
-    if (signal.aborted) throw signal.reason
+    if (ctx.signal.aborted) throw ctx.signal.reason
     if (result.fatal) return result.fatal.message
   } finally {
     await opened.close()
@@ -271,25 +282,25 @@ async function publish(state: RunState, failure: string | undefined, signal: Abo
   const results = buildResults(state.outcomes, state.artifacts, workspace, state.defaults, release?.urls)
   writeOutputs(results, state.assetId)
   if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
-  const s0 = state.inputs?.settings
+  const s0 = state.settings ?? state.inputs?.settings
   // What the run cost (or, dry, would cost): "never pays twice" made visible.
   const costLine = !s0 || state.skipped || state.outcomes.length === 0
     ? undefined
     : state.inputs?.dryRun
       ? `Dry run: ${dryRunCost(state.outcomes.length, state.declaredSeconds, s0.resolution)}.`
-      : closingLine(state.outcomes, Date.now() - startedAt, runCost(state.outcomes, s0.resolution), state.inputs?.backend === 'local')
+      : closingLine(state.outcomes, Date.now() - startedAt, runCost(state.outcomes, s0.resolution), state.backend === 'local')
   const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
   // The failed renders have their rows and their messages below; the header only says the step failed.
   const shownFailure =
     failure && failure === state.renderFailure && state.inputs
       ? `${failureHeadline(state.outcomes, state.inputs.failOn)}.`
       : failure
-  const s = state.inputs?.settings
+  const s = state.settings ?? state.inputs?.settings
   const header: ReportHeader = {
     sha: state.ctx?.sha ?? '',
     composition: state.inputs ? `${path.relative(workspace, state.inputs.projectDir) || '.'}/${state.inputs.composition}` : '',
     settings: s
-      ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}${state.inputs?.backend === 'local' ? ` · ${state.backendLabel ?? 'local renderer'}` : ''}`
+      ? `${s.quality} · ${s.format} · ${s.resolution} · ${s.aspectRatio}${s.fps ? ` · ${s.fps} fps` : ''}${state.backend === 'local' ? ` · ${state.backendLabel ?? 'local renderer'}` : ''}`
       : '',
     assetId: state.assetId,
     ...(state.lint ? { lint: state.lint } : {}),

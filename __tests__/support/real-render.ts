@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { DEV_CACHE_ROOT } from '../../emulator/engine-select.js'
-import { findNode, probeToolchain, type LocalToolchain } from '../../src/render/local-toolchain.js'
+import { findNode, probeToolchain, type LocalToolchain } from '../../src/local/local-toolchain.js'
 
 const run = promisify(execFile)
 

@@ -1,9 +1,10 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import { ApiError, isFatalStatus } from './api-error.js'
+import { summarize } from './body-text.js'
 import { ERROR_BODY_CAP, JSON_BODY_CAP, readCapped } from './capped-body.js'
-import { DeadlineError, boundedSignal, remainingMs } from './deadline.js'
+import { DeadlineError, boundedSignal, remainingMs } from '../deadline.js'
 import { DEFAULT_RETRY, backoffMs, isNetworkCode, parseRetryAfter, shouldRetry, type Outcome, type RetryPolicy } from './retry-policy.js'
-import { sleep } from './sleep.js'
+import { sleep } from '../sleep.js'
 
 export interface HeygenClientOptions {
   apiUrl: URL
@@ -14,6 +15,9 @@ export interface HeygenClientOptions {
   userAgent?: string
   /** Silence after which a request is a network fault (and retried where safe). Default 60 s. */
   timeoutMs?: number
+  /** The clock and the timer of every retry and wait: tests pass their own, as HeyGen's CLI does. */
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 export interface CallOptions {
@@ -67,6 +71,16 @@ export class HeygenClient {
     this.dispatcher = new Agent({ connections: 64, headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: Math.min(timeout, 15_000) })
   }
 
+  /** Epoch ms on the client's clock. */
+  now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  /** Waits on the client's timer; ends early (rejecting) when the run is cancelled. */
+  sleep(ms: number): Promise<void> {
+    return (this.options.sleep ?? sleep)(ms, this.options.signal)
+  }
+
   get signal(): AbortSignal | undefined {
     return this.options.signal
   }
@@ -78,7 +92,7 @@ export class HeygenClient {
 
   /** Aborted on cancel or at the deadline: for requests made outside call() (downloads). */
   requestSignal(): AbortSignal | undefined {
-    return boundedSignal(this.options.signal, this.deadline)
+    return boundedSignal(this.options.signal, this.deadline, this.now())
   }
 
   get hasDeadline(): boolean {
@@ -86,13 +100,13 @@ export class HeygenClient {
   }
 
   get deadlinePassed(): boolean {
-    return this.deadline !== undefined && Date.now() >= this.deadline
+    return this.deadline !== undefined && this.now() >= this.deadline
   }
 
   /** Waits `ms`, or until the deadline and then throws: no wait outlives timeout-minutes. */
   async sleepWithin(ms: number, operation: string, why: string): Promise<void> {
-    const left = remainingMs(this.deadline)
-    await sleep(Math.min(ms, left), this.options.signal)
+    const left = remainingMs(this.deadline, this.now())
+    await this.sleep(Math.min(ms, left))
     if (ms >= left) throw new DeadlineError(operation, `while waiting ${(ms / 1000).toFixed(1)} s ${why}`)
   }
 
@@ -143,7 +157,7 @@ export class HeygenClient {
           failure = new ApiError(opts.operation, res.statusCode, err?.code ?? `http_${res.statusCode}`, err?.message ?? summarize(text), err?.param)
           if (isFatalStatus(res.statusCode)) throw failure
           outcome = { status: res.statusCode, code: err?.code }
-          waitMs = parseRetryAfter(headerValue(res.headers['retry-after']))
+          waitMs = parseRetryAfter(headerValue(res.headers['retry-after']), this.now())
         }
       } catch (error) {
         if (error instanceof ApiError) throw error
@@ -208,10 +222,6 @@ function readError(json: Record<string, unknown> | undefined): { code: string; m
   return { code: e.code, message: typeof e.message === 'string' ? e.message : '', param: typeof e.param === 'string' ? e.param : undefined }
 }
 
-function summarize(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine ? oneLine.slice(0, 200) : 'empty response body'
-}
 
 export function unexpected(operation: string, status: number, detail: string): ApiError {
   return new ApiError(operation, status, 'unexpected_response', `the response was not the expected JSON (${summarize(detail)})`)

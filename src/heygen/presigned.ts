@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import { request, type Dispatcher } from 'undici'
 import { ERROR_BODY_CAP, readCapped } from './capped-body.js'
+import { summarize } from './body-text.js'
 
 /**
  * Requests to presigned storage URLs. The signature is the credential: these never carry the API
@@ -47,7 +48,7 @@ export async function putFile(
   })
   const { text } = await readCapped(res.body, ERROR_BODY_CAP)
   if (res.statusCode < 200 || res.statusCode >= 300) {
-    throw new PresignedError(res.statusCode, `upload to storage answered HTTP ${res.statusCode}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`)
+    throw new PresignedError(res.statusCode, `upload to storage answered HTTP ${res.statusCode}: ${summarize(text)}`)
   }
 }
 
@@ -75,7 +76,7 @@ export async function downloadFile(rawUrl: string, dest: string, dispatcher: Dis
   const res = await request(url, { method: 'GET', dispatcher, signal: opts.signal, headers: { accept: '*/*' } })
   if (res.statusCode !== 200) {
     const { text } = await readCapped(res.body, ERROR_BODY_CAP).catch(() => ({ text: '' }))
-    throw new PresignedError(res.statusCode, `download of ${opts.label} answered HTTP ${res.statusCode}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`)
+    throw new PresignedError(res.statusCode, `download of ${opts.label} answered HTTP ${res.statusCode}: ${summarize(text)}`)
   }
   const announced = res.headers['content-length']
   const expected = announced === undefined ? undefined : Number(announced)

@@ -3,6 +3,8 @@ import { ApiError } from './api-error.js'
 import type { HeygenClient } from './client.js'
 import { unexpected } from './client.js'
 import { untrustedText } from '../untrusted-text.js'
+import type { RenderDetail } from '../render/backend.js'
+import { zipEntry, type RenderJob } from '../render/job.js'
 import { dataObject, optionalNumber, optionalString, requireString } from './envelope.js'
 
 /** The create body, exactly the contract's properties (the API refuses any other). */
@@ -21,29 +23,36 @@ export interface CreateRenderBody {
   callback_url?: string
 }
 
-export const RENDER_STATUSES = ['queued', 'rendering', 'completed', 'failed'] as const
-export type KnownRenderStatus = (typeof RENDER_STATUSES)[number]
+/** The create body for a job: only the fields it sets, so the body stays minimal. */
+export function createBody(job: RenderJob, assetId: string): CreateRenderBody {
+  const s = job.settings
+  const body: CreateRenderBody = {
+    project: { type: 'asset_id', asset_id: assetId },
+    fps: s.fps,
+    quality: s.quality,
+    format: s.format,
+    resolution: s.resolution,
+    aspect_ratio: s.aspectRatio,
+    composition: wireComposition(s.composition),
+    variables: Object.keys(job.variables).length > 0 ? job.variables : undefined,
+    title: s.title,
+    callback_id: s.callbackId,
+    callback_url: s.callbackUrl
+  }
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as CreateRenderBody
+}
+
 /**
- * A status outside the documented four (say 'processing') is kept as its text: it is not
- * terminal, so the render is waited on until timeout-minutes, as HeyGen's CLI does.
+ * The entry path as the API takes it: the API refuses './index.html' and backslashes, which name
+ * no zip entry. undefined for index.html, the API's own default.
  */
-export type RenderStatus = KnownRenderStatus | (string & {})
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set<KnownRenderStatus>(['completed', 'failed'])
-
-export function isKnownStatus(status: string): status is KnownRenderStatus {
-  return (RENDER_STATUSES as readonly string[]).includes(status)
+export function wireComposition(composition: string): string | undefined {
+  const entry = zipEntry(composition)
+  return entry === 'index.html' ? undefined : entry
 }
 
-export interface RenderDetail {
-  renderId: string
-  status: RenderStatus
-  videoUrl?: string
-  thumbnailUrl?: string
-  duration?: number
-  failureMessage?: string
-  /** Unix seconds. */
-  createdAt?: number
-}
+/** A render as the API describes it, parsed into the render stage's own words. */
+export type { RenderDetail } from '../render/backend.js'
 
 export async function createRender(client: HeygenClient, body: CreateRenderBody, key: string, label: string): Promise<string> {
   const operation = `Create render '${label}'`

@@ -5,7 +5,6 @@ import type { HeygenClient } from './client.js'
 import { dataObject, requireString } from './envelope.js'
 import { PresignedError, putFile } from './presigned.js'
 import { DEFAULT_RETRY, backoffMs } from './retry-policy.js'
-import { sleep } from './sleep.js'
 
 export interface ZipToUpload {
   zipPath: string
@@ -71,7 +70,7 @@ async function putWithRetry(client: HeygenClient, url: string, headers: Record<s
     } catch (error) {
       const transient = error instanceof PresignedError ? error.status >= 500 || error.status === 429 : !client.signal?.aborted
       if (!transient || attempt >= PUT_TRIES) throw error
-      await sleep(backoffMs(attempt, DEFAULT_RETRY), client.signal)
+      await client.sleep(backoffMs(attempt, DEFAULT_RETRY))
     }
   }
 }
@@ -90,7 +89,7 @@ async function tryComplete(client: HeygenClient, assetId: string, zip: ZipToUplo
       return true
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 409) throw error
-      if (attempt < tries) await sleep(Math.min(250 * 2 ** (attempt - 1), 4000), client.signal)
+      if (attempt < tries) await client.sleep(Math.min(250 * 2 ** (attempt - 1), 4000))
     }
   }
   return false

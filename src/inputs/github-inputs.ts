@@ -31,17 +31,21 @@ function input(name: string, fallback = ''): string {
 }
 
 /**
- * Reads github-token (masked at once), comment, comment-key and release. Read before the other
- * inputs so the token is masked even when a later input is refused.
+ * Reads github-token and masks it at once: called before any other input is read, so the token is
+ * masked even when a later input is refused.
  */
-export function readGitHubInputs(ctx: RunContext): GitHubInputs {
+export function readGitHubToken(): string {
   const token = core.getInput('github-token').trim()
   if (token) {
     core.setSecret(token)
     registerSecret(token)
   }
+  return token
+}
 
-  const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, input('path', '.'), input('composition', 'index.html'))
+/** Reads comment, comment-key and release; the default comment key comes from the inputs already read. */
+export function readGitHubInputs(ctx: RunContext, token: string, project: { projectDir: string; composition: string }): GitHubInputs {
+  const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, project.projectDir, project.composition)
   if (key.length > MAX_KEY_LENGTH) throw new InputError('comment-key', `is ${key.length} characters long; keep it under ${MAX_KEY_LENGTH}.`)
   if (/[\r\n]/.test(key)) throw new InputError('comment-key', 'must be a single line.')
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
-import { BACKENDS, localNeedsWait, type BackendName } from './backend-choice.js'
+import { BACKENDS, type BackendName } from './backend-choice.js'
 import { InputError } from './input-error.js'
 import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
 import { ON_MISSING_KEY, type OnMissingKey } from './missing-key.js'
@@ -241,6 +241,5 @@ export function readInputs(workspace: string): RequestedInputs {
     dryRun: parseBoolean(input('dry-run', 'false'), 'dry-run'),
     lint: parseEnum(input('lint', 'warn'), 'lint', LINT_MODES)
   }
-  if (inputs.backend === 'local' && !inputs.wait) throw localNeedsWait()
   return inputs
 }

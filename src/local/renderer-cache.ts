@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { parseBoolean } from '../inputs/values.js'
-import type { InstallCache } from '../render/hyperframes-cli.js'
+import type { InstallCache } from './hyperframes-cli.js'
 
 /** Where an installed renderer folder is kept between jobs: @actions/cache on a runner, anything else in tests. */
 export interface RendererCacheStore {

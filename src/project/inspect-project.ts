@@ -42,13 +42,13 @@ export async function inspectProject(requested: RequestedInputs, log: ProjectLog
     throw new InputError('composition', `'${entryPath}' ${reason} in the project folder '${label}'; expected the entry HTML file of the composition (e.g. index.html).`)
   }
 
-  const composition = parseComposition((await readFile(entry.source)).toString('utf8'), inWorkspace(label, entryPath))
+  const composition = parseComposition((await readFile(entry.source)).toString('utf8'), workspacePath(label, entryPath))
   const settings = resolveSettings(requested.settings, composition, log)
   enforceVariables(composition, requested.baseVariables, requested.matrix, requested.strictVariables, log)
   return { inputs: { ...requested, settings }, composition, defaults: declaredDefaults(composition), files, label }
 }
 
 /** A path inside the project as the repository shows it. */
-export function inWorkspace(label: string, archivePath: string): string {
+export function workspacePath(label: string, archivePath: string): string {
   return label === '.' ? archivePath : `${label}/${archivePath}`
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { localizeExternalRefs, type ExternalFile } from './external-refs.js'
-import { inWorkspace, type InspectedProject } from './inspect-project.js'
+import { workspacePath, type InspectedProject } from './inspect-project.js'
 import { countFindings, lintPackedProject, type LintCounts } from './lint.js'
 import type { ProjectLog } from './project-log.js'
 import { checkPredictedSize, checkZipSize } from './size-limit.js'
@@ -34,7 +34,7 @@ export async function packageProject(project: InspectedProject, log: ProjectLog,
   }
   checkPredictedSize(files, project.label)
 
-  const origins = files.map((f) => ({ archive: f.path, workspace: external.find((e) => e.path === f.path)?.from ?? inWorkspace(project.label, f.path) }))
+  const origins = files.map((f) => ({ archive: f.path, workspace: external.find((e) => e.path === f.path)?.from ?? workspacePath(project.label, f.path) }))
   const mode = project.inputs.lint
   const lint = mode === 'off' ? undefined : countFindings(mode, await lintPackedProject(files, origins, entry, log, tempRoot, mode))
   if (mode === 'off') log.info('HyperFrames lint skipped (lint: off).')
@@ -45,7 +45,12 @@ export async function packageProject(project: InspectedProject, log: ProjectLog,
     checkZipSize(zip.size, zip.files, project.label)
     return { ...zip, external, ...(lint ? { lint } : {}) }
   } catch (error) {
-    await rm(dir, { recursive: true, force: true })
+    await removePackage({ zipPath: path.join(dir, 'project.zip') })
     throw error
   }
+}
+
+/** The zip's temp folder goes with it: the package stage made both, and only it removes them. */
+export async function removePackage(zip: { zipPath: string }): Promise<void> {
+  await rm(path.dirname(zip.zipPath), { recursive: true, force: true })
 }

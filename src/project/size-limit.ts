@@ -1,25 +1,9 @@
-import path from 'node:path'
 import { UserError } from '../user-error.js'
+import { isCompressedFormat } from './compressed-formats.js'
 import type { ZipFileEntry } from './zip.js'
 
 /** The direct-upload limit of the API. */
 export const MAX_ZIP_BYTES = 200 * 1024 * 1024
-
-/**
- * Formats that are compressed already: deflate cannot shrink them, so each adds at least its own
- * size to the zip. Video, audio, images, fonts and archives are what makes a project large.
- */
-const COMPRESSED = new Set([
-  'mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi',
-  'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac',
-  'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'heic', 'heif',
-  'woff', 'woff2',
-  'zip', 'gz', 'tgz', 'bz2', 'xz', '7z', 'br', 'zst'
-])
-
-export function isCompressedFormat(file: string): boolean {
-  return COMPRESSED.has(path.posix.extname(file).slice(1).toLowerCase())
-}
 
 /**
  * A lower bound of the zip's size, known before reading a byte: the files in compressed formats

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { dirname, extname } from 'node:path'
+import { dirname } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import { UserError } from '../user-error.js'
+import { isCompressedFormat } from './compressed-formats.js'
 
 /** One file to store: its posix path inside the archive, its size, and where its bytes come from. */
 export interface ZipSource {
@@ -26,19 +27,6 @@ export interface WrittenZip {
 // extended-timestamp extra field (UTC seconds) is left out: it would differ between zones.
 const FIXED_TIME = new Date(1980, 0, 1, 0, 0, 0)
 const FILE_MODE = 0o100644
-
-// Already-compressed formats are stored as they are: deflate would spend CPU to gain nothing.
-const STORED_EXTENSIONS = new Set([
-  '.mp4', '.m4v', '.mov', '.webm', '.mkv', '.avi',
-  '.mp3', '.m4a', '.aac', '.ogg', '.oga', '.opus', '.flac',
-  '.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.heic',
-  '.woff', '.woff2',
-  '.zip', '.gz', '.tgz', '.br', '.zst', '.xz', '.bz2', '.7z'
-])
-
-export function isStoredUncompressed(path: string): boolean {
-  return STORED_EXTENSIONS.has(extname(path).toLowerCase())
-}
 
 /**
  * Streams `entries`, in the order given, into a zip at `outFile` and hashes it on the way: no file
@@ -63,7 +51,7 @@ export async function writeZip(entries: readonly ZipSource[], outFile: string): 
   zip.on('error', (error: Error) => output.destroy(describe(error, current)))
 
   for (const entry of entries) {
-    const options = { mtime: FIXED_TIME, mode: FILE_MODE, forceDosTimestamp: true, compress: !isStoredUncompressed(entry.path) }
+    const options = { mtime: FIXED_TIME, mode: FILE_MODE, forceDosTimestamp: true, compress: !isCompressedFormat(entry.path) }
     if (entry.data) {
       zip.addBuffer(entry.data, entry.path, options)
       continue

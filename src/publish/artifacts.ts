@@ -1,9 +1,8 @@
 import type { ArtifactClient, UploadArtifactOptions } from '@actions/artifact'
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import type { ArtifactMode } from '../inputs/read-inputs.js'
 import type { RunContext } from '../inputs/run-context.js'
+import { sha256File } from './sha256-file.js'
 
 export interface ArtifactRecord {
   id?: number
@@ -182,16 +181,6 @@ async function resolveTakenName(client: ArtifactClient, artifact: PlannedArtifac
     return { kind: 'reused', artifact, id: existing.id }
   }
   return { kind: 'taken', artifact, existingId: existing.id, why: existing.digest ? 'already exists with different content' : 'already exists (its digest is unknown)' }
-}
-
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject)
-  })
 }
 
 /** One info line for what worked; at most one warning per kind of trouble. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { ReleaseTarget } from '../inputs/github-inputs.js'
 import { UserError } from '../user-error.js'
 import { httpStatus, type GitHubClient } from './github-client.js'
+import { sha256File } from './sha256-file.js'
 
 export interface ReleaseVideo {
   /** Matrix index, to hand the asset URL back to the right result. */
@@ -98,10 +98,4 @@ export async function findRelease(gh: GitHubClient, target: ReleaseTarget): Prom
   throw new UserError(
     `Input 'release': ${gh.owner}/${gh.repo} has no release for tag '${target.tag}'. Create the release (a draft is fine) before this step, or leave release empty.`
   )
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
 }

@@ -1,12 +1,37 @@
-import type { RenderDetail } from '../heygen/renders.js'
-import type { RenderJob } from './plan.js'
+import type { RenderJob } from './job.js'
+
+export const RENDER_STATUSES = ['queued', 'rendering', 'completed', 'failed'] as const
+export type KnownRenderStatus = (typeof RENDER_STATUSES)[number]
+/**
+ * A status outside the known four (say 'processing') is kept as its text: it is not terminal, so
+ * the render is waited on until timeout-minutes.
+ */
+export type RenderStatus = KnownRenderStatus | (string & {})
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set<KnownRenderStatus>(['completed', 'failed'])
+
+export function isKnownStatus(status: string): status is KnownRenderStatus {
+  return (RENDER_STATUSES as readonly string[]).includes(status)
+}
+
+/** What a backend knows about one render. */
+export interface RenderDetail {
+  renderId: string
+  status: RenderStatus
+  videoUrl?: string
+  thumbnailUrl?: string
+  /** Seconds. */
+  duration?: number
+  failureMessage?: string
+  /** On the backend's own clock (never compared with this machine's). */
+  createdAt?: number
+}
 
 /**
- * What the render stage needs from whoever renders: HeyGen's API today, a local renderer
- * tomorrow. The scheduler knows nothing else about the backend.
+ * What the render stage needs from whoever renders. The scheduler knows nothing else about the
+ * backend. Errors a backend throws say how bad they are through BackendError (failure-kind.ts).
  */
 export interface RenderBackend {
-  /** Submits one job (idempotently) and returns its render id. */
+  /** Submits one job (idempotently: the same key must not render twice) and returns its render id. */
   submit(job: RenderJob, key: string): Promise<string>
   status(renderId: string, job: RenderJob): Promise<RenderDetail>
   /** Downloads the finished video to dest; returns the bytes written. */

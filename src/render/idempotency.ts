@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { RenderJob } from './job.js'
 
 /** Stable JSON: object keys sorted at every level, so equal requests hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -21,6 +22,28 @@ export interface RenderKeyInput {
   rerun?: { runId: number; attempt: number }
 }
 
+/**
+ * What a key digests for a job. Keys made before the render stage had its own vocabulary digested
+ * HeyGen's create body without `project` (snake_case, unset fields and an 'index.html' entry left
+ * out, no empty variables): this rebuilds exactly that object, so a re-run after an upgrade
+ * replays instead of paying twice. Changing it changes every key: bump KEY_VERSION then.
+ */
+export function keyedRequest(job: RenderJob): Record<string, unknown> {
+  const s = job.settings
+  return {
+    fps: s.fps,
+    quality: s.quality,
+    format: s.format,
+    resolution: s.resolution,
+    aspect_ratio: s.aspectRatio,
+    composition: s.composition === 'index.html' ? undefined : s.composition,
+    variables: Object.keys(job.variables).length > 0 ? job.variables : undefined,
+    title: s.title,
+    callback_id: s.callbackId,
+    callback_url: s.callbackUrl
+  }
+}
+
 // Bump when the key recipe changes, so an old replay can never answer a request it does not match.
 const KEY_VERSION = 'v1'
 
@@ -37,6 +60,14 @@ export function renderKey(input: RenderKeyInput): string {
     .slice(0, 32)
   const base = `hf-${input.sha}-${digest}`
   return input.rerun ? `${base}-run${input.rerun.runId}.${input.rerun.attempt}` : base
+}
+
+/**
+ * Keys every planned job: what the render stage starts from. `rerun` makes every key new, for a
+ * user who asked to render again.
+ */
+export function keyJobs(jobs: RenderJob[], on: { sha: string; zipSha256: string; rerun?: RenderKeyInput['rerun'] }): Array<{ job: RenderJob; key: string }> {
+  return jobs.map((job) => ({ job, key: renderKey({ sha: on.sha, zipSha256: on.zipSha256, request: keyedRequest(job), rerun: on.rerun }) }))
 }
 
 /** The upload is keyed by content alone: the same zip within 24 h replays the same asset. */

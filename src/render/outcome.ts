@@ -1,4 +1,4 @@
-import type { RenderJob } from './plan.js'
+import type { RenderJob } from './job.js'
 
 /**
  * Where a render ended up. `error`: the action could not submit, poll or download it;

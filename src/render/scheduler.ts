@@ -1,8 +1,6 @@
-import { ApiError, isFatalStatus } from '../heygen/api-error.js'
-import { DeadlineError } from '../heygen/deadline.js'
 import { untrustedText } from '../untrusted-text.js'
-import { isKnownStatus, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
-import type { RenderBackend } from './backend.js'
+import { isKnownStatus, type RenderBackend, type RenderDetail, type RenderStatus } from './backend.js'
+import { BackendError, failureKind } from './failure-kind.js'
 import { retryKey } from './idempotency.js'
 import type { RenderOutcome } from './outcome.js'
 import { ProgressReporter } from './progress.js'
@@ -28,13 +26,16 @@ export interface SchedulerOptions {
   signal?: AbortSignal
   poll?: PollPolicy
   log: RenderLog
+  /** The clock `deadline` is on, and the timer of every wait: tests pass their own. */
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Most time between two progress lines; 30 s unless a test shortens it. */
   heartbeatMs?: number
 }
 
 export interface SchedulerResult {
-  /** A 401/402/403: every further call would fail the same way, so the run stopped early. */
-  fatal?: ApiError
+  /** A fatal backend error (a refused key or credit): every further call would fail the same way, so the run stopped early. */
+  fatal?: BackendError
 }
 
 /**
@@ -45,15 +46,16 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
   const result: SchedulerResult = {}
   backend.setDeadline?.(opts.deadline)
   // One watcher for every render in flight: a tick learns all their statuses at once.
-  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll, log: (line) => opts.log.info(line) })
+  const now = opts.now ?? Date.now
+  const watcher = new StatusWatcher(backend, { deadline: opts.deadline, signal: opts.signal, policy: opts.poll, now, sleep: opts.sleep, log: (line) => opts.log.info(line) })
   let next = 0
-  const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || Date.now() >= opts.deadline
+  const stopped = (): boolean => result.fatal !== undefined || opts.signal?.aborted === true || now() >= opts.deadline
 
   const fail = (outcome: RenderOutcome, error: unknown, note: (line: string) => void): void => {
     if (opts.signal?.aborted) {
       outcome.status = outcome.renderId ? 'cancelled' : 'pending'
       note('stopped: the job was cancelled')
-    } else if (error instanceof DeadlineError || Date.now() >= opts.deadline) {
+    } else if (failureKind(error) === 'deadline' || now() >= opts.deadline) {
       // Whatever was going on, the deadline ended it: the render may still finish on HeyGen.
       outcome.status = outcome.renderId ? 'timed_out' : 'pending'
       const what = error instanceof Error ? error.message : String(error)
@@ -63,14 +65,14 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       outcome.status = 'error'
       // Any error may quote a server (a storage error page, a socket message): made safe like API text.
       outcome.failureMessage = untrustedText(error instanceof Error ? error.message : String(error))
-      if (error instanceof ApiError) {
+      if (error instanceof BackendError) {
         outcome.errorCode = error.code
-        if (isFatalStatus(error.status)) result.fatal ??= error
+        if (error.kind === 'fatal') result.fatal ??= error
       }
       note(`error: ${outcome.failureMessage}`)
     }
   }
-  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, heartbeatMs: opts.heartbeatMs, log: (line) => opts.log.info(line) })
+  const progress = new ProgressReporter({ total: outcomes.length, concurrency: opts.concurrency, heartbeatMs: opts.heartbeatMs, now, log: (line) => opts.log.info(line) })
   progress.start()
   const report = (outcome: RenderOutcome, lines: string[]): void => {
     const n = progress.ended(outcome.job.index, outcome.status === 'completed')
@@ -84,7 +86,7 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
       progress.started(outcome.job.index)
       const lines: string[] = []
       const note = (line: string): void => {
-        lines.push(`${new Date().toISOString().slice(11, 19)} ${line}`)
+        lines.push(`${new Date(now()).toISOString().slice(11, 19)} ${line}`)
       }
       let collect: (() => Promise<void>) | undefined
       try {
@@ -194,7 +196,7 @@ async function runOne(
     // Signed video URLs are short-lived: a completion learnt from a listing is fetched once more.
     const detail = fresh ? listed : await watcher.refetch(renderId, job)
     settle(detail)
-    const dest = path.join(opts.outputDir, `${job.name}.${job.request.format}`)
+    const dest = path.join(opts.outputDir, `${job.name}.${job.settings.format}`)
     outcome.videoBytes = await backend.fetchVideo(detail, job, dest)
     outcome.videoPath = dest
     outcome.videoUrl = detail.videoUrl

@@ -1,8 +1,7 @@
-import { ApiError, isFatalStatus } from '../heygen/api-error.js'
-import { TERMINAL_STATUSES, type RenderDetail, type RenderStatus } from '../heygen/renders.js'
-import { sleep } from '../heygen/sleep.js'
-import type { RenderBackend } from './backend.js'
-import type { RenderJob } from './plan.js'
+import { sleep } from '../sleep.js'
+import { TERMINAL_STATUSES, type RenderBackend, type RenderDetail, type RenderStatus } from './backend.js'
+import { failureKind, isPassing } from './failure-kind.js'
+import type { RenderJob } from './job.js'
 
 /**
  * How often the watcher looks. Each tick comes `fraction` of a typical render's duration after the
@@ -139,7 +138,7 @@ export class StatusWatcher {
         return await this.backend.status(renderId, job)
       } catch (error) {
         const wait = Math.min(REFETCH_MAX_MS, REFETCH_FIRST_MS * 2 ** (attempt - 1))
-        if (!isPassingTrouble(error) || this.options.signal?.aborted || this.now() + wait >= this.options.deadline) throw error
+        if (!isPassing(error) || this.options.signal?.aborted || this.now() + wait >= this.options.deadline) throw error
         this.log(`${job.name} (${renderId}): ${describe(error)}; asking again in ${(wait / 1000).toFixed(1)} s.`)
         await this.sleep(wait)
       }
@@ -200,14 +199,14 @@ export class StatusWatcher {
         this.listFailuresInRow = 0
       } catch (error) {
         // A refused key or credit fails every call alike: stop here rather than once per render.
-        if (error instanceof ApiError && isFatalStatus(error.status)) {
+        if (failureKind(error) === 'fatal') {
           for (const w of batch) w.settle({ error })
           return
         }
         if (this.options.signal?.aborted) throw error
         // Rate-limited: a GET per render now would only add to it, so the next tick lists again
         // (only once: if the list call stays limited, the GETs below may not be).
-        if (error instanceof ApiError && error.status === 429 && this.listFailuresInRow === 0) {
+        if (failureKind(error) === 'rate-limited' && this.listFailuresInRow === 0) {
           this.listFailuresInRow++
           this.log(`${describe(error)}; checking again next tick.`)
           return
@@ -258,7 +257,7 @@ export class StatusWatcher {
   }
 
   private troubled(w: Watched, error: unknown): void {
-    if (this.options.signal?.aborted || !isPassingTrouble(error)) {
+    if (this.options.signal?.aborted || !isPassing(error)) {
       w.settle({ error })
       return
     }
@@ -284,16 +283,6 @@ export class StatusWatcher {
     if (w.sawUnfinished) this.durations.push(this.now() - w.since)
     w.settle({ end: { detail, fresh } })
   }
-}
-
-/**
- * Trouble a later call may not have: a 5xx, a rate limit, a network fault, an answer that did not
- * parse (status 2xx). Not a refused key or credit, and not a render the API says does not exist.
- */
-function isPassingTrouble(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return false
-  const s = error.status
-  return s === 0 || (s >= 200 && s < 300) || s === 408 || s === 409 || s === 429 || s >= 500
 }
 
 function describe(error: unknown): string {

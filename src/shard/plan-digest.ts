@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
-import { canonicalJson } from '../render/idempotency.js'
-import type { RenderJob } from '../render/plan.js'
+import { canonicalJson, keyedRequest } from '../render/idempotency.js'
+import type { RenderJob } from '../render/job.js'
 
 export interface PlanDigestInput {
   backend: string
   composition: string
   zipSha256: string
-  /** Every job of the whole matrix, not only this shard's: names, variables and request bodies. */
+  /** Every job of the whole matrix, not only this shard's: names, variables and what is asked of each. */
   jobs: readonly RenderJob[]
 }
 
@@ -26,7 +26,7 @@ export function planDigest(input: PlanDigestInput): string {
         backend: input.backend,
         composition: input.composition,
         zip: input.zipSha256,
-        jobs: input.jobs.map((j) => ({ index: j.index, name: j.name, variables: j.variables, request: j.request }))
+        jobs: input.jobs.map((j) => ({ index: j.index, name: j.name, variables: j.variables, request: keyedRequest(j) }))
       })
     )
     .digest('hex')

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UserError } from '../user-error.js'
-import { onPathAll } from './local-toolchain.js'
+import { onPathAll } from '../machine/on-path.js'
 
 /**
  * The one place the open-source renderer's version is pinned: the action, the emulator's real

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import { probeVideo } from './media-probe.js'
+import { probeVideo } from '../machine/media-probe.js'
 
 /** What arrived is not a whole video: the caller fetches it again from a fresh URL. */
 export class CorruptVideo extends Error {

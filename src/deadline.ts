@@ -1,4 +1,4 @@
-import { UserError } from '../user-error.js'
+import { UserError } from './user-error.js'
 
 /**
  * timeout-minutes ran out while a call was waiting or retrying. The render stage reads a passed
@@ -20,8 +20,8 @@ export function remainingMs(deadline: number | undefined, now: number = Date.now
  * The run's cancel signal, also aborted when the deadline comes: a hanging request or a long
  * Retry-After wait ends there instead of at its own timeout.
  */
-export function boundedSignal(signal: AbortSignal | undefined, deadline: number | undefined): AbortSignal | undefined {
+export function boundedSignal(signal: AbortSignal | undefined, deadline: number | undefined, now: number = Date.now()): AbortSignal | undefined {
   if (deadline === undefined) return signal
-  const timer = AbortSignal.timeout(Math.max(1, remainingMs(deadline)))
+  const timer = AbortSignal.timeout(Math.max(1, remainingMs(deadline, now)))
   return signal ? AbortSignal.any([signal, timer]) : timer
 }

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, existsSync, statSync } from 'node:fs'
-import path from 'node:path'
+import { isExecutable, onPathAll } from '../machine/on-path.js'
 import { UserError } from '../user-error.js'
 
 /** The programs a local HyperFrames render needs besides the CLI itself. */
@@ -110,28 +109,4 @@ function findTool(name: string, envVar: string, env: NodeJS.ProcessEnv, missing:
   const found = onPathAll(name, env)[0]
   if (!found) missing.push(`${name} (not on PATH)`)
   return found
-}
-
-/** Every executable called `name` on PATH, in PATH order. */
-export function onPathAll(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : ['']
-  const found: string[] = []
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext)
-      if (isExecutable(candidate) && !found.includes(candidate)) found.push(candidate)
-    }
-  }
-  return found
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    if (!existsSync(file) || !statSync(file).isFile()) return false
-    accessSync(file, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
 }

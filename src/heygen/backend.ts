@@ -1,13 +1,15 @@
-import type { HeygenClient } from '../heygen/client.js'
-import { PresignedError, downloadFile } from '../heygen/presigned.js'
-import { createRender, getRender, listRenders, type RenderDetail } from '../heygen/renders.js'
-import { DeadlineError } from '../heygen/deadline.js'
-import { DEFAULT_RETRY, backoffMs } from '../heygen/retry-policy.js'
-import { UserError } from '../user-error.js'
-import type { RenderBackend } from './backend.js'
-import { onPathAll } from './local-toolchain.js'
-import type { RenderJob } from './plan.js'
+import { DeadlineError } from '../deadline.js'
+import { onPathAll } from '../machine/on-path.js'
+import type { RenderBackend, RenderDetail } from '../render/backend.js'
+import { BackendError, type FailureKind } from '../render/failure-kind.js'
+import type { RenderJob } from '../render/job.js'
 import { CorruptVideo, checkVideo } from './video-check.js'
+import { UserError } from '../user-error.js'
+import { ApiError, isFatalStatus } from './api-error.js'
+import type { HeygenClient } from './client.js'
+import { PresignedError, downloadFile } from './presigned.js'
+import { createBody, createRender, getRender, listRenders } from './renders.js'
+import { DEFAULT_RETRY, backoffMs } from './retry-policy.js'
 
 /** Without a deadline (never in a run: the scheduler always sets one) downloads give up after this many tries. */
 const DOWNLOAD_TRIES_WITHOUT_DEADLINE = 6
@@ -31,11 +33,11 @@ export class HeygenBackend implements RenderBackend {
   }
 
   submit(job: RenderJob, key: string): Promise<string> {
-    return createRender(this.client, { project: { type: 'asset_id', asset_id: this.assetId }, ...job.request }, key, job.name)
+    return atEdge(createRender(this.client, createBody(job, this.assetId), key, job.name))
   }
 
   status(renderId: string, job: RenderJob): Promise<RenderDetail> {
-    return getRender(this.client, renderId, job.name)
+    return atEdge(getRender(this.client, renderId, job.name))
   }
 
   /**
@@ -44,7 +46,11 @@ export class HeygenBackend implements RenderBackend {
    * from the API are compared, never with this machine's clock. The page size is the largest the
    * API allows: other clients' renders share the account, and one page more is one call more.
    */
-  async statusMany(renderIds: ReadonlySet<string>, options: { createdSince?: number } = {}): Promise<Map<string, RenderDetail>> {
+  statusMany(renderIds: ReadonlySet<string>, options: { createdSince?: number } = {}): Promise<Map<string, RenderDetail>> {
+    return atEdge(this.listUntilFound(renderIds, options))
+  }
+
+  private async listUntilFound(renderIds: ReadonlySet<string>, options: { createdSince?: number }): Promise<Map<string, RenderDetail>> {
     const found = new Map<string, RenderDetail>()
     let token: string | undefined
     for (let pages = 1; ; pages++) {
@@ -65,7 +71,11 @@ export class HeygenBackend implements RenderBackend {
    * video, ask for a fresh one and try again, until timeout-minutes. A render paid for is worth
    * every retry the deadline allows; a file that failed its checks never reaches `dest`.
    */
-  async fetchVideo(detail: RenderDetail, job: RenderJob, dest: string): Promise<number> {
+  fetchVideo(detail: RenderDetail, job: RenderJob, dest: string): Promise<number> {
+    return atEdge(this.download(detail, job, dest))
+  }
+
+  private async download(detail: RenderDetail, job: RenderJob, dest: string): Promise<number> {
     let current = detail
     const label = `video '${job.name}' (render ${detail.renderId})`
     for (let attempt = 1; ; attempt++) {
@@ -101,4 +111,30 @@ function oldestCreatedAt(renders: RenderDetail[]): number | undefined {
   let oldest: number | undefined
   for (const r of renders) if (r.createdAt !== undefined && (oldest === undefined || r.createdAt < oldest)) oldest = r.createdAt
   return oldest
+}
+
+/** ApiError stops here: the render stage learns only how bad an error is, and its code. */
+async function atEdge<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    throw toBackendError(error)
+  }
+}
+
+/** An ApiError as the render stage sees it; any other error is left as it is. */
+export function toBackendError(error: unknown): unknown {
+  return error instanceof ApiError ? new BackendError(error.message, kindOf(error.status), error.code, { cause: error }) : error
+}
+
+/**
+ * A refused key, credit or access fails every call alike; a 5xx, a rate limit, a network fault
+ * (status 0) or an answer that did not parse (2xx) may pass; anything else (a render that no
+ * longer exists) ends that render only.
+ */
+function kindOf(status: number): Exclude<FailureKind, 'deadline'> {
+  if (isFatalStatus(status)) return 'fatal'
+  if (status === 429) return 'rate-limited'
+  if (status === 0 || (status >= 200 && status < 300) || status === 408 || status === 409 || status >= 500) return 'passing'
+  return 'final'
 }

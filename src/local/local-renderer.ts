@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { ensureHyperframesCli, type InstallCache, type InstalledCli } from './hyperframes-cli.js'
 import { findToolchain, type LocalToolchain } from './local-toolchain.js'
-import { probeVideo } from './media-probe.js'
+import { probeVideo } from '../machine/media-probe.js'
 import { CORES_PER_RENDER, RenderSlots, machineCores, machineSlots } from './render-slots.js'
 
 /**

@@ -1,15 +1,16 @@
 import { copyFile, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { RenderDetail, RenderStatus } from '../heygen/renders.js'
-import type { RenderBackend } from './backend.js'
-import { LocalRenderError, type LocalFormat, type LocalQuality, type LocalRenderer, type LocalRenderResult } from './local-renderer.js'
-import type { RenderJob } from './plan.js'
-import type { PollPolicy, RenderLog } from './scheduler.js'
+import type { RenderBackend, RenderDetail, RenderStatus } from '../render/backend.js'
+import { DEFAULT_FPS, type RenderJob } from '../render/job.js'
+import type { PollPolicy, RenderLog } from '../render/scheduler.js'
+import { LocalRenderError, type LocalRenderer, type LocalRenderResult } from './local-renderer.js'
 
 /** Status is a map lookup here, so poll often: a finished render is noticed within a second. */
 export const LOCAL_POLL: PollPolicy = { firstMs: 250, minMs: 250, maxMs: 1000, fraction: 0.06 }
 
 interface LocalRecord {
+  /** The idempotency key of the submission that started it. */
+  key: string
   status: RenderStatus
   result?: LocalRenderResult
   failureMessage?: string
@@ -23,6 +24,8 @@ interface LocalRecord {
  */
 export class LocalBackend implements RenderBackend {
   private readonly records = new Map<string, LocalRecord>()
+  /** Render ids by idempotency key: a key submitted again replays its render, as the API's does. */
+  private readonly byKey = new Map<string, string>()
   private readonly stop = new AbortController()
 
   constructor(
@@ -34,22 +37,30 @@ export class LocalBackend implements RenderBackend {
     private readonly log: RenderLog
   ) {}
 
-  async submit(job: RenderJob): Promise<string> {
+  /**
+   * A key seen before replays its render. One render per entry per run: a second key for the same
+   * entry (the scheduler's "submit again after an earlier run's failure") has no earlier run here,
+   * so it replays this run's render of the entry too, as it always has.
+   */
+  async submit(job: RenderJob, key: string): Promise<string> {
+    const replayed = this.byKey.get(key)
+    if (replayed) return replayed
     const renderId = `local-${job.index}`
+    this.byKey.set(key, renderId)
     if (this.records.has(renderId)) return renderId
-    const request = job.request
-    const record: LocalRecord = { status: 'queued', settled: Promise.resolve() }
+    const s = job.settings
+    const record: LocalRecord = { key, status: 'queued', settled: Promise.resolve() }
     record.settled = this.renderer
       .render({
         projectDir: this.projectDir,
-        composition: request.composition ?? 'index.html',
+        composition: s.composition,
         variables: job.variables,
-        // The API's default, not the composition's data-fps: the same request renders the same.
-        fps: request.fps ?? 30,
-        quality: request.quality as LocalQuality,
-        format: request.format as LocalFormat,
-        resolution: request.resolution === '4k' ? '4k' : '1080p',
-        output: path.join(this.workDir, `${renderId}.${request.format}`),
+        // The contract's default, not the composition's data-fps: the same job renders the same everywhere.
+        fps: s.fps ?? DEFAULT_FPS,
+        quality: s.quality,
+        format: s.format,
+        resolution: s.resolution,
+        output: path.join(this.workDir, `${renderId}.${s.format}`),
         label: job.name,
         signal: this.stop.signal,
         onStart: () => {

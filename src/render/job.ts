@@ -1,22 +1,42 @@
-import type { ActionInputs } from '../inputs/read-inputs.js'
+import type { ActionInputs, AspectRatio, Format, Quality, Resolution } from '../inputs/read-inputs.js'
 import { mergeVariables, type Variables } from '../inputs/matrix.js'
 import { renderNames, renderTemplate, type TemplateContext } from '../inputs/template.js'
 import { InputError } from '../inputs/input-error.js'
-import type { CreateRenderBody } from '../heygen/renders.js'
 
-/** One render to submit: everything but the asset id, which only exists after the upload. */
+/**
+ * When a job names no frame rate, every backend renders at this one (HeyGen's API default), so
+ * the same job renders the same wherever it runs.
+ */
+export const DEFAULT_FPS = 30
+
+/** How one render is made, in the render stage's own words; each backend translates it. */
+export interface JobSettings {
+  /** The entry file's path inside the project zip, posix separators ('index.html' by default). */
+  composition: string
+  /** Unset: the backend renders at DEFAULT_FPS. */
+  fps?: number
+  quality: Quality
+  format: Format
+  resolution: Resolution
+  aspectRatio: AspectRatio
+  title: string
+  callbackId?: string
+  callbackUrl?: string
+}
+
+/** One render to submit, whoever renders it. */
 export interface RenderJob {
   /** 1-based position in the matrix. */
   index: number
   name: string
   variables: Variables
-  request: Omit<CreateRenderBody, 'project'>
+  settings: JobSettings
 }
 
 const TITLE_MAX = 500
 const CALLBACK_ID_MAX = 256
 
-/** Expands the matrix into render jobs: names, titles, merged variables and the request body. */
+/** Expands the matrix into render jobs: names, titles, merged variables and settings. */
 export function planJobs(inputs: ActionInputs, sha: string): RenderJob[] {
   const contexts: TemplateContext[] = inputs.matrix.map((entry, i) => ({
     variables: mergeVariables(inputs.baseVariables, entry),
@@ -35,32 +55,24 @@ export function planJobs(inputs: ActionInputs, sha: string): RenderJob[] {
       throw new InputError('callback-id', `entry ${ctx.index} (${name}) gives ${callbackId.length} characters; the API takes at most ${CALLBACK_ID_MAX}.`)
     }
     const s = inputs.settings
-    const request: Omit<CreateRenderBody, 'project'> = {
+    const settings: JobSettings = {
+      composition: zipEntry(inputs.composition),
       fps: s.fps,
       quality: s.quality,
       format: s.format,
       resolution: s.resolution,
-      aspect_ratio: s.aspectRatio,
-      // index.html is the API's own default: leave it out so the body stays minimal.
-      composition: wireComposition(inputs.composition),
-      variables: Object.keys(ctx.variables).length > 0 ? ctx.variables : undefined,
+      aspectRatio: s.aspectRatio,
       title,
-      callback_id: callbackId,
-      callback_url: inputs.callbackUrl
+      callbackId,
+      callbackUrl: inputs.callbackUrl
     }
-    return { index: ctx.index, name, variables: ctx.variables, request: dropUndefined(request) }
+    return { index: ctx.index, name, variables: ctx.variables, settings }
   })
 }
 
 /**
- * The entry path as the zip names it: the API refuses './index.html' and backslashes, which
- * name no zip entry. undefined for index.html, the API's own default.
+ * The entry path as the zip names it: './index.html' and backslashes name no zip entry.
  */
-export function wireComposition(composition: string): string | undefined {
-  const entry = composition.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/')
-  return entry === 'index.html' ? undefined : entry
-}
-
-function dropUndefined<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T
+export function zipEntry(composition: string): string {
+  return composition.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/')
 }
