@@ -39302,7 +39302,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74070);
+/* harmony import */ var _collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(20038);
 
 await (0,_collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__/* .runCollect */ .s)();
 
@@ -39311,7 +39311,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 74070:
+/***/ 20038:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40220,6 +40220,17 @@ async function hostPreviews(client, ctx, github, opts, previews, log) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/publish/sha256-file.ts
+
+
+/** A file's sha256 in hex, streamed: videos are never held in memory whole. */
+async function sha256_file_sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
 ;// CONCATENATED MODULE: ./src/publish/release.ts
 
 
@@ -40243,7 +40254,7 @@ async function attachToRelease(gh, target, videos, attached, found) {
     const assets = await gh.octokit.paginate(gh.octokit.rest.repos.listReleaseAssets, { owner: gh.owner, repo: gh.repo, release_id: release.id, per_page: 100 });
     for (const video of videos) {
         const name = external_node_path_default().basename(video.path);
-        const digest = `sha256:${await sha256File(video.path)}`;
+        const digest = `sha256:${await sha256_file_sha256File(video.path)}`;
         const existing = assets.find((a) => a.name === name);
         if (existing?.digest === digest) {
             attached.push({ index: video.index, name, url: existing.browser_download_url, action: 'unchanged' });
@@ -40286,12 +40297,6 @@ async function findRelease(gh, target) {
             break;
     }
     throw new UserError(`Input 'release': ${gh.owner}/${gh.repo} has no release for tag '${target.tag}'. Create the release (a draft is fine) before this step, or leave release empty.`);
-}
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/publish/github-publish.ts
@@ -40654,16 +40659,20 @@ function input(name, fallback = '') {
     return value === '' ? fallback : value;
 }
 /**
- * Reads github-token (masked at once), comment, comment-key and release. Read before the other
- * inputs so the token is masked even when a later input is refused.
+ * Reads github-token and masks it at once: called before any other input is read, so the token is
+ * masked even when a later input is refused.
  */
-function readGitHubInputs(ctx) {
+function readGitHubToken() {
     const token = core.getInput('github-token').trim();
     if (token) {
         core.setSecret(token);
         registerSecret(token);
     }
-    const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, input('path', '.'), input('composition', 'index.html'));
+    return token;
+}
+/** Reads comment, comment-key and release; the default comment key comes from the inputs already read. */
+function readGitHubInputs(ctx, token, project) {
+    const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, project.projectDir, project.composition);
     if (key.length > MAX_KEY_LENGTH)
         throw new InputError('comment-key', `is ${key.length} characters long; keep it under ${MAX_KEY_LENGTH}.`);
     if (/[\r\n]/.test(key))
@@ -40694,69 +40703,763 @@ function readRelease(ctx) {
     return { tag, id: ctx.release?.tag === tag ? ctx.release.id : undefined };
 }
 
-;// CONCATENATED MODULE: ./src/inputs/missing-key.ts
+;// CONCATENATED MODULE: ./src/render/open-backend.ts
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/idempotency.ts
+
+/** Stable JSON: object keys sorted at every level, so equal requests hash equally. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/**
+ * What a key digests for a job. Keys made before the render stage had its own vocabulary digested
+ * HeyGen's create body without `project` (snake_case, unset fields and an 'index.html' entry left
+ * out, no empty variables): this rebuilds exactly that object, so a re-run after an upgrade
+ * replays instead of paying twice. Changing it changes every key: bump KEY_VERSION then.
+ */
+function keyedRequest(job) {
+    const s = job.settings;
+    return {
+        fps: s.fps,
+        quality: s.quality,
+        format: s.format,
+        resolution: s.resolution,
+        aspect_ratio: s.aspectRatio,
+        composition: s.composition === 'index.html' ? undefined : s.composition,
+        variables: Object.keys(job.variables).length > 0 ? job.variables : undefined,
+        title: s.title,
+        callback_id: s.callbackId,
+        callback_url: s.callbackUrl
+    };
+}
+// Bump when the key recipe changes, so an old replay can never answer a request it does not match.
+const KEY_VERSION = 'v1';
+/**
+ * The key a render is submitted with. It holds the commit SHA (a re-run of the same commit
+ * replays instead of paying twice) and a digest of everything that makes the request (any change
+ * is a new render). The API replays a key even when the body differs, so the digest must cover
+ * the whole request. Only [A-Za-z0-9_:.-] may appear; SHAs and hex digests keep to that.
+ */
+function renderKey(input) {
+    const digest = createHash('sha256')
+        .update(canonicalJson({ v: KEY_VERSION, zip: input.zipSha256, request: input.request }))
+        .digest('hex')
+        .slice(0, 32);
+    const base = `hf-${input.sha}-${digest}`;
+    return input.rerun ? `${base}-run${input.rerun.runId}.${input.rerun.attempt}` : base;
+}
+/**
+ * Keys every planned job: what the render stage starts from. `rerun` makes every key new, for a
+ * user who asked to render again.
+ */
+function keyJobs(jobs, on) {
+    return jobs.map((job) => ({ job, key: renderKey({ sha: on.sha, zipSha256: on.zipSha256, request: keyedRequest(job), rerun: on.rerun }) }));
+}
+/** The upload is keyed by content alone: the same zip within 24 h replays the same asset. */
+function uploadKey(zipSha256) {
+    return `hf-asset-${zipSha256}`;
+}
+/**
+ * The key for submitting a job again after its render failed in an earlier run. It names the failed
+ * render, so a later re-run follows the same chain by replays: attempt 3 replays the render attempt
+ * 2 made instead of paying for a third, and only a chain that ends in a failure grows.
+ */
+function retryKey(baseKey, failedRenderId) {
+    const safeId = failedRenderId.replace(/[^A-Za-z0-9_:.-]/g, '_');
+    return `${baseKey}-after-${safeId}`.slice(0, 255);
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
 
 /**
- * What to do when `api-key` is empty. GitHub withholds secrets from workflows triggered by pull
- * requests from forks and by Dependabot, so a missing key is normal there, not a mistake.
- * `local` renders on the runner with the open-source renderer instead: real previews for fork PRs,
- * at no cost. A new value is one more entry here and one more case in `missingKeyDecision`; the
- * exhaustive switch makes the compiler point at it.
+ * timeout-minutes ran out while a call was waiting or retrying. The render stage reads a passed
+ * deadline as "timed out", so what was submitted is reported with its render id, not as an error.
  */
-const missing_key_ON_MISSING_KEY = (/* unused pure expression or super */ null && (['skip', 'fail', 'local']));
-function missing_key_missingKeyDecision(apiKey, onMissingKey, ctx) {
-    if (apiKey)
-        return { action: 'render' };
-    switch (onMissingKey) {
-        case 'fail':
-            throw new InputError('api-key', 'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}, or render on the runner without one with backend: local.');
-        case 'skip':
-            return { action: 'skip', reason: skipReason(ctx) };
-        case 'local':
-            return { action: 'local', reason: `api-key is empty, so the renders run on this runner with the open-source renderer (on-missing-key: local). ${whyMissing(ctx)}` };
-        default:
-            return assertNever(onMissingKey);
+class deadline_DeadlineError extends UserError {
+    operation;
+    name = 'DeadlineError';
+    constructor(operation, detail) {
+        super(`${operation}: timeout-minutes ran out ${detail}`);
+        this.operation = operation;
     }
 }
-/** One notice that says why nothing was rendered and how to change that. */
-function skipReason(ctx) {
-    return `No renders: api-key is empty, so the render was skipped (on-missing-key: skip). ${whyMissing(ctx)} Set on-missing-key: local to render on the runner instead, or on-missing-key: fail to make a missing key an error.`;
+/** Milliseconds left before `deadline` (Infinity without one), never negative. */
+function remainingMs(deadline, now = Date.now()) {
+    return deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - now);
 }
-function whyMissing(ctx) {
-    return (ctx.headRepository && ctx.repository && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase()
-        ? `This pull request comes from the fork ${ctx.headRepository}, and GitHub does not pass secrets to workflows run for forks.`
-        : /^dependabot\[bot\]$/i.test(ctx.actor)
-            ? 'This run was triggered by Dependabot, and GitHub passes Dependabot runs only the Dependabot secrets.'
-            : 'The secret is unset or not passed to this workflow (GitHub passes no secrets to runs for pull requests from forks or by Dependabot).');
-}
-function assertNever(value) {
-    throw new Error(`unhandled on-missing-key value ${String(value)}`);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/backend-choice.ts
-
-
-const backend_choice_BACKENDS = (/* unused pure expression or super */ null && (['heygen', 'local']));
 /**
- * Which backend renders the step: the single place that decides it. backend: local needs no key;
- * for heygen an empty key is on-missing-key's call — fail, skip, or render locally instead.
+ * The run's cancel signal, also aborted when the deadline comes: a hanging request or a long
+ * Retry-After wait ends there instead of at its own timeout.
  */
-function chooseBackend(requested, apiKey, onMissingKey, ctx) {
-    if (requested === 'local')
-        return { action: 'render', backend: 'local' };
-    const decision = missingKeyDecision(apiKey, onMissingKey, ctx);
-    switch (decision.action) {
-        case 'render':
-            return { action: 'render', backend: 'heygen' };
-        case 'local':
-            return { action: 'render', backend: 'local', notice: decision.reason };
-        case 'skip':
-            return decision;
+function boundedSignal(signal, deadline, now = Date.now()) {
+    if (deadline === undefined)
+        return signal;
+    const timer = AbortSignal.timeout(Math.max(1, remainingMs(deadline, now)));
+    return signal ? AbortSignal.any([signal, timer]) : timer;
+}
+
+;// CONCATENATED MODULE: ./src/machine/on-path.ts
+
+
+/** Every executable called `name` on PATH, in PATH order. */
+function onPathAll(name, env = process.env) {
+    const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+    const found = [];
+    for (const dir of (env.PATH ?? '').split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        for (const ext of exts) {
+            const candidate = external_node_path_default().join(dir, name + ext);
+            if (isExecutable(candidate) && !found.includes(candidate))
+                found.push(candidate);
+        }
+    }
+    return found;
+}
+function isExecutable(file) {
+    try {
+        if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile())
+            return false;
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
     }
 }
-/** backend: local renders inside this step, so there is nothing to come back for later. */
-function backend_choice_localNeedsWait() {
-    return new InputError('wait', 'false needs backend: heygen; with backend: local the renders run inside this step, so it has to wait for them.');
+
+;// CONCATENATED MODULE: ./src/render/failure-kind.ts
+
+
+/** An error a backend classified at its edge; `code` is the backend's own error code, for reports. */
+class BackendError extends UserError {
+    kind;
+    code;
+    name = 'BackendError';
+    constructor(message, kind, code, options) {
+        super(message, options);
+        this.kind = kind;
+        this.code = code;
+    }
+}
+/** The one classification the scheduler and the status watcher act on. */
+function failureKind(error) {
+    if (error instanceof DeadlineError)
+        return 'deadline';
+    if (error instanceof BackendError)
+        return error.kind;
+    return 'final';
+}
+/** Trouble a later call may not have. */
+function isPassing(error) {
+    const kind = failureKind(error);
+    return kind === 'passing' || kind === 'rate-limited';
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./src/machine/media-probe.ts
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Reads a finished video's duration and first video stream with ffprobe. */
+async function probeVideo(ffprobe, file) {
+    const { stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'format=duration:stream=width,height,codec_name', '-of', 'json', file], { timeout: 60_000 });
+    const parsed = JSON.parse(stdout);
+    const stream = parsed.streams?.[0];
+    const duration = Number(parsed.format?.duration);
+    if (!stream || !Number.isFinite(duration))
+        throw new Error(`ffprobe found no video stream in ${file}`);
+    return { duration, width: stream.width ?? 0, height: stream.height ?? 0, codec: stream.codec_name ?? '' };
+}
+/** Writes the frame at `seconds` as a PNG (used for thumbnails). */
+async function extractFrame(ffmpeg, video, dest, seconds = 0) {
+    await run(ffmpeg, ['-v', 'error', '-y', '-ss', String(seconds), '-i', video, '-frames:v', '1', '-f', 'image2', '-c:v', 'png', dest], { timeout: 60_000 });
+}
+
+;// CONCATENATED MODULE: ./src/heygen/video-check.ts
+
+
+/** What arrived is not a whole video: the caller fetches it again from a fresh URL. */
+class CorruptVideo extends Error {
+    name = 'CorruptVideo';
+}
+// Storage serves videos as video/*; a bucket without a type set says octet-stream.
+const MEDIA_TYPES = [/^video\//, /^application\/octet-stream$/, /^binary\/octet-stream$/];
+/**
+ * Checks a downloaded file before it is called a video: its media type, its container (an
+ * MP4/MOV whose boxes fill the file exactly and include the index, or a WebM whose segment ends
+ * where the file does) and, when ffprobe is at hand, its duration. Throws CorruptVideo naming what
+ * is wrong.
+ */
+async function checkVideo(file, arrived, expect, label) {
+    const type = arrived.contentType?.split(';')[0].trim().toLowerCase();
+    if (type && !MEDIA_TYPES.some((re) => re.test(type))) {
+        throw new CorruptVideo(`${label} was served as ${type}, not as a video (an error page, most likely); it will be fetched again`);
+    }
+    const problem = await containerProblem(file, arrived.bytes);
+    if (problem)
+        throw new CorruptVideo(`${label} is not a whole video: ${problem}; it will be fetched again`);
+    if (expect.ffprobe && expect.duration !== undefined && expect.duration > 0) {
+        let seconds;
+        try {
+            seconds = (await probeVideo(expect.ffprobe, file)).duration;
+        }
+        catch (error) {
+            throw new CorruptVideo(`${label} could not be read by ffprobe (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); it will be fetched again`);
+        }
+        // Containers round durations to a frame or so; a cut file is off by far more.
+        if (Math.abs(seconds - expect.duration) > Math.max(0.5, expect.duration * 0.1)) {
+            throw new CorruptVideo(`${label} plays ${seconds.toFixed(2)} s but the API says ${expect.duration} s; it will be fetched again`);
+        }
+    }
+}
+/** Why the bytes are not a complete MP4/MOV or WebM; undefined when they are. */
+async function containerProblem(file, size) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const read = async (at, length) => {
+            const buf = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(buf, 0, length, at);
+            return buf.subarray(0, bytesRead);
+        };
+        const head = await read(0, 64);
+        if (head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp')
+            return await isoProblem(read, size);
+        if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3)
+            return webmProblem(head, size);
+        return `it starts with neither an MP4/MOV 'ftyp' box nor a WebM EBML header (first bytes: ${JSON.stringify(head.toString('latin1', 0, 16))})`;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Walks the top-level boxes: they must tile the file exactly, and the index ('moov') must be there. */
+async function isoProblem(read, size) {
+    let offset = 0;
+    let moov = false;
+    while (offset < size) {
+        const header = await read(offset, 16);
+        if (header.length < 8)
+            return `it ends inside a box header at byte ${offset} of ${size}`;
+        const type = header.toString('latin1', 4, 8);
+        let boxSize = header.readUInt32BE(0);
+        if (boxSize === 1) {
+            if (header.length < 16)
+                return `it ends inside the '${type}' box header at byte ${offset}`;
+            boxSize = Number(header.readBigUInt64BE(8));
+        }
+        else if (boxSize === 0) {
+            boxSize = size - offset; // runs to the end of the file by definition
+        }
+        if (boxSize < 8)
+            return `the '${type}' box at byte ${offset} has an impossible size ${boxSize}`;
+        if (type === 'moov')
+            moov = true;
+        if (offset + boxSize > size)
+            return `it ends inside the '${type}' box: ${size} bytes arrived, the box needs ${offset + boxSize}`;
+        offset += boxSize;
+    }
+    return moov ? undefined : `it has no 'moov' box (the index a player needs)`;
+}
+/** The EBML header, then the Segment: when the Segment's size is known, the file must end with it. */
+function webmProblem(head, size) {
+    const header = readElement(head, 0);
+    if (!header || header.size === undefined)
+        return 'its EBML header is unreadable';
+    const segmentAt = header.dataStart + header.size;
+    const segment = readElement(head, segmentAt);
+    if (!segment || segment.id !== 0x18538067)
+        return segmentAt + 12 > head.length ? undefined : 'no Segment follows its EBML header';
+    if (segment.size === undefined)
+        return undefined; // a live-written WebM leaves the size open
+    const end = segment.dataStart + segment.size;
+    return end === size ? undefined : `its Segment needs ${end} bytes but ${size} arrived`;
+}
+function readElement(buf, at) {
+    const id = readVint(buf, at, true);
+    if (!id)
+        return undefined;
+    const size = readVint(buf, at + id.length, false);
+    if (!size)
+        return undefined;
+    return { id: id.value, size: size.unknown ? undefined : size.value, dataStart: at + id.length + size.length };
+}
+/** An EBML variable-length integer: the leading zero bits of the first byte give its length. */
+function readVint(buf, at, keepMarker) {
+    if (at >= buf.length)
+        return undefined;
+    const first = buf[at];
+    let length = 1;
+    while (length <= 8 && !(first & (0x80 >> (length - 1))))
+        length++;
+    if (length > 8 || at + length > buf.length)
+        return undefined;
+    let value = keepMarker ? first : first & (0xff >> length);
+    let allOnes = value === 0xff >> length;
+    for (let i = 1; i < length; i++) {
+        value = value * 256 + buf[at + i];
+        if (buf[at + i] !== 0xff)
+            allOnes = false;
+    }
+    return { value, length, unknown: !keepMarker && allOnes };
+}
+
+;// CONCATENATED MODULE: ./src/heygen/api-error.ts
+
+
+// One actionable hint per error code or status, so a failure says what to do next.
+const HINTS = {
+    authentication_failed: 'The api-key was refused: check that the secret holds a valid, unexpired HeyGen API key.',
+    insufficient_credit: 'The HeyGen account is out of credit: top it up, then re-run (finished renders are not billed again).',
+    rate_limit_exceeded: 'HeyGen kept rate-limiting the requests: lower the concurrency input or try again later.',
+    hyperframes_project_invalid: 'The project zip was refused: check that the composition file is in the project folder and that the variables match data-composition-variables.',
+    hyperframes_project_too_large: 'The project zip is over the upload limit: exclude large files with a .hyperframesignore file.',
+    hyperframes_render_not_found: 'The render no longer exists on HeyGen (deleted, or older than its retention).',
+    request_in_progress: 'The same request was still being processed by HeyGen; re-run the job to pick it up.',
+    unexpected_response: 'The server at api-url did not answer like the HeyGen API: check the api-url input.'
+};
+const STATUS_HINTS = {
+    401: HINTS.authentication_failed,
+    402: HINTS.insufficient_credit,
+    403: 'The api-key has no access to this HyperFrames call: check the key\'s workspace and plan.'
+};
+/**
+ * An error answered by the API (or the API's origin), carrying the contract's error fields. The
+ * server's words are made safe here, once, since this message travels to every report.
+ */
+class ApiError extends UserError {
+    status;
+    name = 'ApiError';
+    operation;
+    code;
+    apiMessage;
+    param;
+    constructor(operation, status, code, apiMessage, param) {
+        const safe = {
+            operation: untrustedText(operation, 300),
+            code: untrustedText(code, 100),
+            apiMessage: untrustedText(apiMessage),
+            param: param === undefined ? undefined : untrustedText(param, 200)
+        };
+        super(`${safe.operation} failed: ${ApiError.describe(status, safe.code, safe.apiMessage, safe.param)}`);
+        this.status = status;
+        this.operation = safe.operation;
+        this.code = safe.code;
+        this.apiMessage = safe.apiMessage;
+        this.param = safe.param;
+    }
+    get hint() {
+        return HINTS[this.code] ?? STATUS_HINTS[this.status];
+    }
+    /** What the server answered, with the hint, without the operation: for messages that already name it. */
+    get answer() {
+        return ApiError.describe(this.status, this.code, this.apiMessage, this.param);
+    }
+    static describe(status, code, message, param) {
+        const where = param ? ` (param: ${param})` : '';
+        const hint = HINTS[code] ?? STATUS_HINTS[status];
+        // The API's message usually ends with its own full stop; one is enough before the hint.
+        const said = `${message}${where}`;
+        return `HTTP ${status} ${code}: ${hint ? `${said.replace(/\s*\.+$/, '')}. ${hint}` : said}`;
+    }
+}
+/** Statuses that no retry can fix: the key, the credit or the access is wrong. */
+function isFatalStatus(status) {
+    return status === 401 || status === 402 || status === 403;
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(46752);
+;// CONCATENATED MODULE: ./src/heygen/capped-body.ts
+/** What the API answers is JSON of a few KiB (a page of 100 renders is ~100 KiB): 4 MiB is plenty. */
+const JSON_BODY_CAP = 4 * 1024 * 1024;
+/** An error body is read for its message only. */
+const ERROR_BODY_CAP = 64 * 1024;
+/**
+ * Reads at most `cap` bytes of a response body. A server that sends hundreds of MiB (a proxy's
+ * error page, a runaway listing) would otherwise hold them all in memory, then fail as a string.
+ */
+async function readCapped(body, cap) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        if (size + buf.length > cap) {
+            chunks.push(buf.subarray(0, cap - size));
+            body.destroy();
+            return { text: Buffer.concat(chunks).toString('utf8'), overCap: true };
+        }
+        chunks.push(buf);
+        size += buf.length;
+    }
+    return { text: Buffer.concat(chunks).toString('utf8'), overCap: false };
+}
+
+;// CONCATENATED MODULE: ./src/heygen/body-text.ts
+/** A server's body as one short line for an error message: whitespace folded, 200 characters at most. */
+function summarize(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine ? oneLine.slice(0, 200) : 'empty response body';
+}
+
+;// CONCATENATED MODULE: ./src/heygen/presigned.ts
+
+
+
+
+
+
+/**
+ * Requests to presigned storage URLs. The signature is the credential: these never carry the API
+ * key (a stray header breaks the signature, and the key must not leave api-url's origin).
+ */
+class PresignedError extends Error {
+    status;
+    name = 'PresignedError';
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+    /** 401/403/404 from storage mean the signed URL expired or was refused: ask the API for a new one. */
+    get needsFreshUrl() {
+        return this.status === 401 || this.status === 403 || this.status === 404;
+    }
+}
+function checkUrl(raw) {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new PresignedError(0, `refusing a presigned URL with protocol ${url.protocol}`);
+    return url;
+}
+async function putFile(rawUrl, headers, filePath, size, dispatcher, signal) {
+    const url = checkUrl(rawUrl);
+    const res = await (0,undici.request)(url, {
+        method: 'PUT',
+        headers: { ...headers, 'content-length': String(size) },
+        body: (0,external_node_fs_.createReadStream)(filePath),
+        dispatcher,
+        signal
+    });
+    const { text } = await readCapped(res.body, ERROR_BODY_CAP);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw new PresignedError(res.statusCode, `upload to storage answered HTTP ${res.statusCode}: ${summarize(text)}`);
+    }
+}
+/**
+ * Streams a file to disk. Written to a .part file and renamed only when every announced byte
+ * arrived and `verify` accepted it, so a cut connection or an error page never leaves a file at
+ * `dest` that looks like a video.
+ */
+async function downloadFile(rawUrl, dest, dispatcher, opts) {
+    const url = checkUrl(rawUrl);
+    const res = await (0,undici.request)(url, { method: 'GET', dispatcher, signal: opts.signal, headers: { accept: '*/*' } });
+    if (res.statusCode !== 200) {
+        const { text } = await readCapped(res.body, ERROR_BODY_CAP).catch(() => ({ text: '' }));
+        throw new PresignedError(res.statusCode, `download of ${opts.label} answered HTTP ${res.statusCode}: ${summarize(text)}`);
+    }
+    const announced = res.headers['content-length'];
+    const expected = announced === undefined ? undefined : Number(announced);
+    const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
+    const part = `${dest}.part`;
+    let received = 0;
+    res.body.on('data', (chunk) => {
+        received += chunk.length;
+    });
+    const of = expected !== undefined && Number.isFinite(expected) ? ` of ${expected}` : '';
+    try {
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(res.body, (0,external_node_fs_.createWriteStream)(part));
+        }
+        catch (error) {
+            if (opts.signal?.aborted)
+                throw error;
+            const why = error instanceof Error ? error.message : String(error);
+            throw new PresignedError(0, `download of ${opts.label} was cut after ${received}${of} bytes (${why}); it will be retried`);
+        }
+        if (expected !== undefined && Number.isFinite(expected) && received !== expected) {
+            throw new PresignedError(0, `download of ${opts.label} was cut short: ${received}${of} bytes arrived; it will be retried`);
+        }
+        if (received === 0)
+            throw new PresignedError(0, `download of ${opts.label} was empty; it will be retried`);
+        await opts.verify?.(part, { contentType, bytes: received });
+        await (0,promises_.rename)(part, dest);
+        return received;
+    }
+    catch (error) {
+        await (0,promises_.rm)(part, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/heygen/retry-policy.ts
+const DEFAULT_RETRY = { maxAttempts: 7, baseMs: 500, maxMs: 30_000, retryAfterCapMs: 120_000 };
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+]);
+function isNetworkCode(code) {
+    return typeof code === 'string' && NETWORK_CODES.has(code);
+}
+function shouldRetry(outcome, safeToRepeat) {
+    if ('networkCode' in outcome)
+        return safeToRepeat && NETWORK_CODES.has(outcome.networkCode);
+    if (outcome.unreadable)
+        return safeToRepeat;
+    if (outcome.status === 429)
+        return true;
+    // The original request is still being processed under this key: waiting is the whole fix.
+    if (outcome.status === 409 && outcome.code === 'request_in_progress')
+        return true;
+    return safeToRepeat && RETRYABLE_STATUS.has(outcome.status);
+}
+/** Exponential backoff with jitter in [half, full] of the step, so a crowd of clients spreads out. */
+function backoffMs(attempt, policy, random = Math.random) {
+    const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(step / 2 + (random() * step) / 2);
+}
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    const trimmed = header.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/sleep.ts
+/** A timer that ends early (rejecting) when the run is cancelled, so waits never outlive a SIGTERM. */
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason ?? new Error('aborted'));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/heygen/client.ts
+
+
+
+
+
+
+
+/**
+ * The only place the API key is attached to a request, and only to api-url's origin. Presigned
+ * storage URLs go through presigned.ts, which never sees the key.
+ */
+class HeygenClient {
+    options;
+    stats = { requests: 0, retries: 0, byKind: {} };
+    dispatcher;
+    retry;
+    log;
+    /** Epoch ms from which nothing more is waited for or retried (timeout-minutes). */
+    deadline;
+    constructor(options) {
+        this.options = options;
+        this.retry = options.retry ?? DEFAULT_RETRY;
+        this.log = options.log ?? (() => undefined);
+        // Keep-alive pool shared by every call; timeouts turn a silent server into a retryable fault.
+        const timeout = options.timeoutMs ?? 60_000;
+        this.dispatcher = new undici.Agent({ connections: 64, headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: Math.min(timeout, 15_000) });
+    }
+    /** Epoch ms on the client's clock. */
+    now() {
+        return (this.options.now ?? Date.now)();
+    }
+    /** Waits on the client's timer; ends early (rejecting) when the run is cancelled. */
+    sleep(ms) {
+        return (this.options.sleep ?? sleep)(ms, this.options.signal);
+    }
+    get signal() {
+        return this.options.signal;
+    }
+    /** From here on every request, retry and wait ends at `at`, with a DeadlineError. */
+    setDeadline(at) {
+        this.deadline = at;
+    }
+    /** Aborted on cancel or at the deadline: for requests made outside call() (downloads). */
+    requestSignal() {
+        return boundedSignal(this.options.signal, this.deadline, this.now());
+    }
+    get hasDeadline() {
+        return this.deadline !== undefined;
+    }
+    get deadlinePassed() {
+        return this.deadline !== undefined && this.now() >= this.deadline;
+    }
+    /** Waits `ms`, or until the deadline and then throws: no wait outlives timeout-minutes. */
+    async sleepWithin(ms, operation, why) {
+        const left = remainingMs(this.deadline, this.now());
+        await this.sleep(Math.min(ms, left));
+        if (ms >= left)
+            throw new deadline_DeadlineError(operation, `while waiting ${(ms / 1000).toFixed(1)} s ${why}`);
+    }
+    async call(method, route, opts) {
+        const url = routeUrl(this.options.apiUrl, route);
+        if (url.origin !== this.options.apiUrl.origin)
+            throw new Error(`refusing to send the API key to ${url.origin}`);
+        for (const [k, v] of Object.entries(opts.query ?? {}))
+            if (v !== undefined)
+                url.searchParams.set(k, String(v));
+        const headers = {
+            'x-api-key': this.options.apiKey,
+            accept: 'application/json',
+            'user-agent': this.options.userAgent ?? 'hyperframes-render-action'
+        };
+        if (opts.body !== undefined)
+            headers['content-type'] = 'application/json';
+        if (opts.idempotencyKey)
+            headers['idempotency-key'] = opts.idempotencyKey;
+        const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+        // A POST may be repeated only when its key makes the repeat a replay rather than a second charge.
+        const safeToRepeat = method !== 'POST' || Boolean(opts.idempotencyKey) || opts.idempotent === true;
+        const maxAttempts = Math.min(opts.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts);
+        // Kept so that a deadline ending the retries still says what the server last answered.
+        let lastFailure;
+        for (let attempt = 1;; attempt++) {
+            if (this.deadlinePassed) {
+                throw new deadline_DeadlineError(opts.operation, lastFailure ? `after ${attempt - 1} attempts; the last answer was ${lastFailure.answer}` : 'before the call was made');
+            }
+            this.stats.requests++;
+            this.stats.byKind[opts.kind] = (this.stats.byKind[opts.kind] ?? 0) + 1;
+            let outcome;
+            let waitMs;
+            let failure;
+            let reqSignal;
+            try {
+                const res = await (0,undici.request)(url, { method, headers, body, dispatcher: this.dispatcher, signal: (reqSignal = this.requestSignal()) });
+                const ok = res.statusCode >= 200 && res.statusCode < 300;
+                const { text, overCap } = await readCapped(res.body, ok ? JSON_BODY_CAP : ERROR_BODY_CAP);
+                if (ok && overCap) {
+                    throw new ApiError(opts.operation, res.statusCode, 'response_too_large', `the response body was over ${JSON_BODY_CAP / 1024 / 1024} MiB, far more than this call ever returns; it was not read`);
+                }
+                const json = overCap ? undefined : parseJson(text);
+                if (ok) {
+                    if (json)
+                        return { status: res.statusCode, json };
+                    // The server did the work but its answer was lost on the way. Where a repeat is a replay
+                    // (a GET, a keyed POST) it brings the same answer back; a bare POST must not be repeated.
+                    failure = unexpected(opts.operation, res.statusCode, text);
+                    outcome = { status: res.statusCode, unreadable: true };
+                }
+                else {
+                    const err = readError(json);
+                    failure = new ApiError(opts.operation, res.statusCode, err?.code ?? `http_${res.statusCode}`, err?.message ?? summarize(text), err?.param);
+                    if (isFatalStatus(res.statusCode))
+                        throw failure;
+                    outcome = { status: res.statusCode, code: err?.code };
+                    waitMs = parseRetryAfter(headerValue(res.headers['retry-after']), this.now());
+                }
+            }
+            catch (error) {
+                if (error instanceof ApiError)
+                    throw error;
+                if (this.options.signal?.aborted)
+                    throw error;
+                if (reqSignal?.aborted || this.deadlinePassed)
+                    throw new deadline_DeadlineError(opts.operation, 'while waiting for the answer');
+                const code = error.code;
+                if (!isNetworkCode(code))
+                    throw error;
+                outcome = { networkCode: code };
+                failure = new ApiError(opts.operation, 0, 'network_error', `${code}: ${error.message}`);
+            }
+            if (attempt >= maxAttempts || !shouldRetry(outcome, safeToRepeat))
+                throw failure;
+            lastFailure = failure;
+            const delay = waitMs !== undefined ? Math.min(waitMs, this.retry.retryAfterCapMs) : backoffMs(attempt, this.retry);
+            this.stats.retries++;
+            this.log(`${opts.operation}: ${describeOutcome(outcome)}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts})`);
+            await this.sleepWithin(delay, opts.operation, `to retry; the last answer was ${failure.answer}`);
+        }
+    }
+    async close() {
+        // After a cancel nothing in flight matters any more: drop the sockets instead of draining them.
+        if (this.options.signal?.aborted)
+            await this.dispatcher.destroy();
+        else
+            await this.dispatcher.close();
+    }
+}
+/**
+ * api-url is a base, as HeyGen's CLI reads HEYGEN_API_URL: a gateway's path prefix stays in front
+ * of the route (https://gateway.example.com/heygen + /v3/x → /heygen/v3/x), where
+ * `new URL('/v3/x', base)` would drop it.
+ */
+function routeUrl(apiUrl, route) {
+    const base = new URL(apiUrl.href);
+    if (!base.pathname.endsWith('/'))
+        base.pathname += '/';
+    return new URL(route.replace(/^\/+/, ''), base);
+}
+function describeOutcome(outcome) {
+    if ('networkCode' in outcome)
+        return outcome.networkCode;
+    if (outcome.unreadable)
+        return `HTTP ${outcome.status} with an unreadable body`;
+    return `HTTP ${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`;
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function parseJson(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function readError(json) {
+    const error = json?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const e = error;
+    if (typeof e.code !== 'string')
+        return undefined;
+    return { code: e.code, message: typeof e.message === 'string' ? e.message : '', param: typeof e.param === 'string' ? e.param : undefined };
+}
+function unexpected(operation, status, detail) {
+    return new ApiError(operation, status, 'unexpected_response', `the response was not the expected JSON (${summarize(detail)})`);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/matrix.ts
@@ -40801,7 +41504,7 @@ function matrix_parseVariablesObject(raw, input) {
     return toVariables(raw, input, '');
 }
 /** Per-render values override the shared ones: the matrix is the more specific of the two. */
-function mergeVariables(base, entry) {
+function matrix_mergeVariables(base, entry) {
     return { ...base, ...entry };
 }
 function capped(entries, input, limit) {
@@ -41023,6 +41726,1488 @@ function listOfObjects(value, name, input) {
 }
 function listKeys(keys) {
     return keys.size === 0 ? 'it has none besides include/exclude' : [...keys].map((k) => `'${k}'`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/template.ts
+
+/** Names every template understands; a variable with the same id is shadowed by these. */
+const BUILT_INS = (/* unused pure expression or super */ null && (['index', 'sha', 'sha_full']));
+/** GitHub artifact names and most file systems cope with 100 characters; longer gains nothing. */
+const MAX_NAME_LENGTH = 100;
+/**
+ * Fills `{index}`, `{sha}` (7 characters), `{sha_full}` and `{<variable id>}`; `{{` and `}}` are
+ * literal braces. Any other placeholder is a mistake worth stopping for: silently leaving
+ * `{colour}` in a file name would only surface once the videos are out.
+ */
+function template_renderTemplate(template, ctx, input) {
+    let out = '';
+    let i = 0;
+    while (i < template.length) {
+        const ch = template[i];
+        const next = template[i + 1];
+        if (ch === '{' && next === '{') {
+            out += '{';
+            i += 2;
+        }
+        else if (ch === '}' && next === '}') {
+            out += '}';
+            i += 2;
+        }
+        else if (ch === '{') {
+            const close = template.indexOf('}', i + 1);
+            const open = template.indexOf('{', i + 1);
+            if (close === -1 || (open !== -1 && open < close)) {
+                throw new InputError(input, `has an unclosed '{' at character ${i + 1} of "${template}"; close the placeholder or write '{{' for a literal brace`);
+            }
+            out += placeholder(template.slice(i + 1, close).trim(), ctx, input);
+            i = close + 1;
+        }
+        else if (ch === '}') {
+            throw new InputError(input, `has a stray '}' at character ${i + 1} of "${template}"; write '}}' for a literal brace`);
+        }
+        else {
+            out += ch;
+            i += 1;
+        }
+    }
+    return out;
+}
+function placeholder(name, ctx, input) {
+    switch (name) {
+        case 'index':
+            return String(ctx.index);
+        case 'sha':
+            return ctx.sha.slice(0, 7);
+        case 'sha_full':
+            return ctx.sha;
+    }
+    const value = Object.hasOwn(ctx.variables, name) ? ctx.variables[name] : undefined;
+    // Objects and arrays read as their JSON, not as '[object Object]'.
+    if (value !== undefined)
+        return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const available = [...BUILT_INS, ...Object.keys(ctx.variables).filter((k) => !isBuiltIn(k))];
+    throw new InputError(input, `unknown placeholder '{${name}}' (entry ${ctx.index}); available: ${available.map((k) => `{${k}}`).join(', ')}`);
+}
+function isBuiltIn(name) {
+    return BUILT_INS.includes(name);
+}
+/**
+ * Makes a string usable as both a file name and a GitHub artifact name: only [A-Za-z0-9._-],
+ * everything else becomes '-', runs of '-' collapse, no leading/trailing '-' or '.', at most 100
+ * characters. Accents are dropped rather than replaced ("café" → "cafe") so names stay readable.
+ * May return '' — the caller decides what an empty name means.
+ */
+function safeName(raw) {
+    const cleaned = raw
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+    return trimEnds(trimEnds(cleaned).slice(0, MAX_NAME_LENGTH));
+}
+function trimEnds(name) {
+    return name.replace(/^[-.]+/, '').replace(/[-.]+$/, '');
+}
+/**
+ * Renders one name per render and refuses names that are empty or that collide. Artifact names
+ * collide case-insensitively (and so do files on macOS/Windows runners), so 'Intro' and 'intro'
+ * count as the same name.
+ */
+function template_renderNames(template, contexts, input) {
+    const names = contexts.map((ctx) => {
+        const rendered = template_renderTemplate(template, ctx, input);
+        const name = safeName(rendered);
+        if (name === '') {
+            throw new InputError(input, `"${template}" gives an empty name for entry ${ctx.index} (rendered as "${rendered}"); use letters, digits, '.', '_' or '-', or add {index}`);
+        }
+        return name;
+    });
+    const groups = new Map();
+    names.forEach((name, i) => {
+        const key = name.toLowerCase();
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    const collisions = [...groups.values()].filter((members) => members.length > 1);
+    if (collisions.length > 0) {
+        const shown = collisions.slice(0, 3).map((members) => describeCollision(members, names, contexts));
+        const more = collisions.length > 3 ? `; and ${collisions.length - 3} more name(s) collide` : '';
+        throw new InputError(input, `"${template}" gives the same name to more than one render: ${shown.join('; ')}${more}. Every render needs its own name (compared ignoring case)`);
+    }
+    return names;
+}
+function describeCollision(members, names, contexts) {
+    const entries = members.map((i) => contexts[i]?.index ?? i + 1);
+    const name = names[members[0] ?? 0] ?? '';
+    const group = members.map((i) => contexts[i]?.variables ?? {});
+    // Point at the variables that actually tell these renders apart: the fix is to use one of them.
+    const keys = new Set(group.flatMap((vars) => Object.keys(vars)));
+    const differing = [...keys].filter((key) => new Set(group.map((vars) => JSON.stringify(vars[key]))).size > 1);
+    const hint = differing.length > 0
+        ? `add {index} or a variable that differs between them: ${differing.map((k) => `{${k}}`).join(', ')}`
+        : 'their variables are identical, so add {index}';
+    const list = entries.length === 2
+        ? `entries ${entries[0]} and ${entries[1]} both give`
+        : `entries ${entries.slice(0, -1).join(', ')} and ${entries[entries.length - 1]} all give`;
+    return `${list} '${name}' — ${hint}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/job.ts
+
+
+
+/**
+ * When a job names no frame rate, every backend renders at this one (HeyGen's API default), so
+ * the same job renders the same wherever it runs.
+ */
+const DEFAULT_FPS = 30;
+const TITLE_MAX = 500;
+const CALLBACK_ID_MAX = 256;
+/** Expands the matrix into render jobs: names, titles, merged variables and settings. */
+function planJobs(inputs, sha) {
+    const contexts = inputs.matrix.map((entry, i) => ({
+        variables: mergeVariables(inputs.baseVariables, entry),
+        index: i + 1,
+        sha
+    }));
+    const names = renderNames(inputs.nameTemplate, contexts, 'name');
+    return contexts.map((ctx, i) => {
+        const name = names[i];
+        const title = inputs.titleTemplate ? renderTemplate(inputs.titleTemplate, ctx, 'title') : name;
+        if (title.length > TITLE_MAX) {
+            throw new InputError('title', `entry ${ctx.index} (${name}) gives a title of ${title.length} characters; the API takes at most ${TITLE_MAX}.`);
+        }
+        const callbackId = inputs.callbackIdTemplate ? renderTemplate(inputs.callbackIdTemplate, ctx, 'callback-id') : undefined;
+        if (callbackId && callbackId.length > CALLBACK_ID_MAX) {
+            throw new InputError('callback-id', `entry ${ctx.index} (${name}) gives ${callbackId.length} characters; the API takes at most ${CALLBACK_ID_MAX}.`);
+        }
+        const s = inputs.settings;
+        const settings = {
+            composition: zipEntry(inputs.composition),
+            fps: s.fps,
+            quality: s.quality,
+            format: s.format,
+            resolution: s.resolution,
+            aspectRatio: s.aspectRatio,
+            title,
+            callbackId,
+            callbackUrl: inputs.callbackUrl
+        };
+        return { index: ctx.index, name, variables: ctx.variables, settings };
+    });
+}
+/**
+ * The entry path as the zip names it: './index.html' and backslashes name no zip entry.
+ */
+function zipEntry(composition) {
+    return composition.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/');
+}
+
+;// CONCATENATED MODULE: ./src/heygen/envelope.ts
+
+/** Reads `data` from a success envelope and checks the fields we rely on are strings. */
+function dataObject(json, operation, status) {
+    const data = json.data;
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+        throw unexpected(operation, status, JSON.stringify(json));
+    return data;
+}
+function requireString(obj, field, operation, status) {
+    const value = obj[field];
+    if (typeof value !== 'string' || value === '')
+        throw unexpected(operation, status, `missing string field '${field}' in ${JSON.stringify(obj)}`);
+    return value;
+}
+function optionalString(obj, field) {
+    const value = obj[field];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function optionalNumber(obj, field) {
+    const value = obj[field];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/heygen/renders.ts
+
+
+
+
+
+/** The create body for a job: only the fields it sets, so the body stays minimal. */
+function createBody(job, assetId) {
+    const s = job.settings;
+    const body = {
+        project: { type: 'asset_id', asset_id: assetId },
+        fps: s.fps,
+        quality: s.quality,
+        format: s.format,
+        resolution: s.resolution,
+        aspect_ratio: s.aspectRatio,
+        composition: wireComposition(s.composition),
+        variables: Object.keys(job.variables).length > 0 ? job.variables : undefined,
+        title: s.title,
+        callback_id: s.callbackId,
+        callback_url: s.callbackUrl
+    };
+    return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
+/**
+ * The entry path as the API takes it: the API refuses './index.html' and backslashes, which name
+ * no zip entry. undefined for index.html, the API's own default.
+ */
+function wireComposition(composition) {
+    const entry = zipEntry(composition);
+    return entry === 'index.html' ? undefined : entry;
+}
+async function createRender(client, body, key, label) {
+    const operation = `Create render '${label}'`;
+    const res = await client.call('POST', '/v3/hyperframes/renders', { operation, kind: 'render-create', body, idempotencyKey: key });
+    return requireString(dataObject(res.json, operation, res.status), 'render_id', operation, res.status);
+}
+async function getRender(client, renderId, label) {
+    const operation = `Get render '${label}' (${renderId})`;
+    const res = await client.call('GET', `/v3/hyperframes/renders/${encodeURIComponent(renderId)}`, { operation, kind: 'render-status' });
+    return parseRenderDetail(dataObject(res.json, operation, res.status), operation, res.status);
+}
+/**
+ * One page of `GET /v3/hyperframes/renders`, newest first. Items that do not parse are skipped:
+ * the page also holds renders that are none of this run's business. `attempts` lets a caller with
+ * a cheaper fallback than waiting (the status watcher asks each render directly) skip the retries.
+ */
+async function listRenders(client, page) {
+    const operation = 'List renders';
+    const res = await client.call('GET', '/v3/hyperframes/renders', { operation, kind: 'render-list', query: { limit: page.limit, token: page.token }, maxAttempts: page.attempts });
+    const data = res.json.data;
+    if (!Array.isArray(data))
+        throw unexpected(operation, res.status, JSON.stringify(res.json));
+    const renders = [];
+    for (const item of data) {
+        if (!item || typeof item !== 'object' || Array.isArray(item))
+            continue;
+        try {
+            renders.push(parseRenderDetail(item, operation, res.status));
+        }
+        catch {
+            // Someone else's render in a state we do not know: not ours to judge.
+        }
+    }
+    const hasMore = res.json.has_more === true;
+    const next = res.json.next_token;
+    if (!hasMore)
+        return { renders };
+    // Ending here would look like the last page and silently hide every older render.
+    if (typeof next !== 'string' || next === '') {
+        throw new ApiError(operation, res.status, 'unexpected_response', `has_more is true but next_token is ${JSON.stringify(next ?? null)}, so the next page cannot be asked for`);
+    }
+    return { renders, nextToken: next };
+}
+function parseRenderDetail(data, operation, status) {
+    const renderStatus = data.status;
+    if (typeof renderStatus !== 'string' || renderStatus.trim() === '') {
+        throw unexpected(operation, status, `render status ${JSON.stringify(renderStatus)} is not a status`);
+    }
+    const failure = optionalString(data, 'failure_message');
+    return {
+        renderId: requireString(data, 'render_id', operation, status),
+        status: renderStatus,
+        videoUrl: optionalString(data, 'video_url'),
+        thumbnailUrl: optionalString(data, 'thumbnail_url'),
+        duration: optionalNumber(data, 'duration'),
+        // The server's own words: made safe once, here, before any report shows them.
+        failureMessage: failure === undefined ? undefined : untrustedText(failure),
+        createdAt: optionalNumber(data, 'created_at')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/heygen/backend.ts
+
+
+
+
+
+
+
+
+
+/** Without a deadline (never in a run: the scheduler always sets one) downloads give up after this many tries. */
+const DOWNLOAD_TRIES_WITHOUT_DEADLINE = 6;
+const LIST_PAGE = 100;
+/** A bound on one tick's paging, however busy the account: past it, asking directly is cheaper. */
+const LIST_PAGES_MAX = 10;
+class HeygenBackend {
+    client;
+    assetId;
+    /** ffprobe when installed: a downloaded video's duration is then checked against the API's. */
+    ffprobe;
+    constructor(client, assetId) {
+        this.client = client;
+        this.assetId = assetId;
+        this.ffprobe = process.env.HYPERFRAMES_FFPROBE_PATH?.trim() || onPathAll('ffprobe')[0];
+    }
+    setDeadline(at) {
+        this.client.setDeadline(at);
+    }
+    submit(job, key) {
+        return atEdge(createRender(this.client, createBody(job, this.assetId), key, job.name));
+    }
+    status(renderId, job) {
+        return atEdge(getRender(this.client, renderId, job.name));
+    }
+    /**
+     * Pages the list call, newest first, until every wanted render was seen or a page reaches
+     * renders created before the oldest wanted one (the rest are older still). Only created_at values
+     * from the API are compared, never with this machine's clock. The page size is the largest the
+     * API allows: other clients' renders share the account, and one page more is one call more.
+     */
+    statusMany(renderIds, options = {}) {
+        return atEdge(this.listUntilFound(renderIds, options));
+    }
+    async listUntilFound(renderIds, options) {
+        const found = new Map();
+        let token;
+        for (let pages = 1;; pages++) {
+            // One attempt: when listing fails the watcher asks each render directly, which beats waiting.
+            const page = await listRenders(this.client, { limit: LIST_PAGE, token, attempts: 1 });
+            for (const detail of page.renders)
+                if (renderIds.has(detail.renderId))
+                    found.set(detail.renderId, detail);
+            if (found.size === renderIds.size || !page.nextToken || pages >= LIST_PAGES_MAX)
+                return found;
+            // Without a known creation time, the newest page is all that is sure to hold a new render.
+            if (options.createdSince === undefined)
+                return found;
+            const oldest = oldestCreatedAt(page.renders);
+            if (oldest !== undefined && oldest < options.createdSince)
+                return found;
+            token = page.nextToken;
+        }
+    }
+    /**
+     * Signed video URLs are short-lived: on a refusal, a cut transfer or a file that is not a whole
+     * video, ask for a fresh one and try again, until timeout-minutes. A render paid for is worth
+     * every retry the deadline allows; a file that failed its checks never reaches `dest`.
+     */
+    fetchVideo(detail, job, dest) {
+        return atEdge(this.download(detail, job, dest));
+    }
+    async download(detail, job, dest) {
+        let current = detail;
+        const label = `video '${job.name}' (render ${detail.renderId})`;
+        for (let attempt = 1;; attempt++) {
+            if (!current.videoUrl)
+                throw new UserError(`Render '${job.name}' (${current.renderId}) completed without a video_url.`);
+            const signal = this.client.requestSignal();
+            try {
+                const expected = { duration: current.duration, ffprobe: this.ffprobe };
+                return await downloadFile(current.videoUrl, dest, this.client.dispatcher, {
+                    signal,
+                    label,
+                    verify: (part, arrived) => checkVideo(part, arrived, expected, label)
+                });
+            }
+            catch (error) {
+                if (this.client.signal?.aborted)
+                    throw error;
+                const message = error instanceof Error ? error.message : String(error);
+                const ranOut = () => new deadline_DeadlineError(`Download of ${label}`, `after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${message})`);
+                if (signal?.aborted || this.client.deadlinePassed)
+                    throw ranOut();
+                const retryable = error instanceof CorruptVideo ||
+                    (error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true);
+                if (!retryable || (!this.client.hasDeadline && attempt >= DOWNLOAD_TRIES_WITHOUT_DEADLINE))
+                    throw error;
+                this.client.log(message);
+                await this.client.sleepWithin(backoffMs(attempt, DEFAULT_RETRY), `Download of ${label}`, 'to fetch it again').catch((error) => {
+                    throw error instanceof deadline_DeadlineError ? ranOut() : error;
+                });
+                current = await getRender(this.client, current.renderId, job.name);
+            }
+        }
+    }
+}
+function oldestCreatedAt(renders) {
+    let oldest;
+    for (const r of renders)
+        if (r.createdAt !== undefined && (oldest === undefined || r.createdAt < oldest))
+            oldest = r.createdAt;
+    return oldest;
+}
+/** ApiError stops here: the render stage learns only how bad an error is, and its code. */
+async function atEdge(work) {
+    try {
+        return await work;
+    }
+    catch (error) {
+        throw toBackendError(error);
+    }
+}
+/** An ApiError as the render stage sees it; any other error is left as it is. */
+function toBackendError(error) {
+    return error instanceof ApiError ? new BackendError(error.message, backend_kindOf(error.status), error.code, { cause: error }) : error;
+}
+/**
+ * A refused key, credit or access fails every call alike; a 5xx, a rate limit, a network fault
+ * (status 0) or an answer that did not parse (2xx) may pass; anything else (a render that no
+ * longer exists) ends that render only.
+ */
+function backend_kindOf(status) {
+    if (isFatalStatus(status))
+        return 'fatal';
+    if (status === 429)
+        return 'rate-limited';
+    if (status === 0 || (status >= 200 && status < 300) || status === 408 || status === 409 || status >= 500)
+        return 'passing';
+    return 'final';
+}
+
+;// CONCATENATED MODULE: ./src/heygen/upload.ts
+
+
+
+
+
+
+/**
+ * `<project folder>.zip`, the name HeyGen's CLI uploads under, so the asset is recognisable in
+ * HeyGen's asset library.
+ */
+function uploadFilename(projectDir) {
+    const folder = external_node_path_default().basename(external_node_path_default().resolve(projectDir)) || 'project';
+    return `${folder.slice(0, 251)}.zip`;
+}
+const CONTENT_TYPE = 'application/zip';
+const UPLOAD_TRIES = 3;
+const COMPLETE_TRIES = 8;
+const PUT_TRIES = 5;
+/**
+ * The direct-to-storage flow: create → PUT the bytes → complete. The create carries an
+ * idempotency key, because without one a blind retry creates (and bills) a second asset.
+ */
+async function uploadZip(client, zip, key, log, filename = 'project.zip') {
+    let lastProblem = '';
+    for (let round = 0; round < UPLOAD_TRIES; round++) {
+        // A fresh key per round: the old one would replay the same expired upload URL.
+        const roundKey = round === 0 ? key : `${key}.r${round}`;
+        const created = await client.call('POST', '/v3/assets/direct-uploads', {
+            operation: 'Create direct upload',
+            kind: 'upload-create',
+            idempotencyKey: roundKey,
+            body: { filename, content_type: CONTENT_TYPE, size_bytes: zip.size, checksum_sha256: zip.sha256 }
+        });
+        const data = dataObject(created.json, 'Create direct upload', created.status);
+        const assetId = requireString(data, 'asset_id', 'Create direct upload', created.status);
+        const uploadUrl = requireString(data, 'upload_url', 'Create direct upload', created.status);
+        const uploadHeaders = uploadHeaderValues(data.upload_headers);
+        try {
+            await putWithRetry(client, uploadUrl, { 'content-type': CONTENT_TYPE, ...uploadHeaders }, zip);
+        }
+        catch (error) {
+            if (!(error instanceof PresignedError) || !error.needsFreshUrl)
+                throw error;
+            // A replayed create hands back its original, possibly expired URL. If those bytes arrived
+            // on an earlier run, completing succeeds and nothing needs sending again.
+            if (await tryComplete(client, assetId, zip, 1))
+                return assetId;
+            lastProblem = error.message;
+            log(`Upload URL for asset ${assetId} was refused (${error.message}); starting the upload again.`);
+            continue;
+        }
+        if (await tryComplete(client, assetId, zip, COMPLETE_TRIES))
+            return assetId;
+        lastProblem = `storage never confirmed the upload of asset ${assetId}`;
+    }
+    throw new UserError(`Uploading the project zip failed after ${UPLOAD_TRIES} attempts: ${lastProblem}.`);
+}
+async function putWithRetry(client, url, headers, zip) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await putFile(url, headers, zip.zipPath, zip.size, client.dispatcher, client.signal);
+        }
+        catch (error) {
+            const transient = error instanceof PresignedError ? error.status >= 500 || error.status === 429 : !client.signal?.aborted;
+            if (!transient || attempt >= PUT_TRIES)
+                throw error;
+            await client.sleep(backoffMs(attempt, DEFAULT_RETRY));
+        }
+    }
+}
+/** Completes the upload; a 409 right after the PUT means storage has not caught up yet. */
+async function tryComplete(client, assetId, zip, tries) {
+    for (let attempt = 1; attempt <= tries; attempt++) {
+        try {
+            await client.call('POST', `/v3/assets/${encodeURIComponent(assetId)}/complete`, {
+                operation: 'Complete upload',
+                kind: 'upload-complete',
+                // No key: complete is idempotent by itself, and a keyed early 409 could be replayed forever.
+                idempotent: true,
+                body: { checksum_sha256: zip.sha256 }
+            });
+            return true;
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 409)
+                throw error;
+            if (attempt < tries)
+                await client.sleep(Math.min(250 * 2 ** (attempt - 1), 4000));
+        }
+    }
+    return false;
+}
+/**
+ * upload_headers as strings: numbers and booleans are sent as their text ("1234", "true"), as
+ * HeyGen's CLI sends them; dropping them would break the presigned signature.
+ */
+function uploadHeaderValues(value) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return {};
+    const out = {};
+    for (const [name, v] of Object.entries(value)) {
+        if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+            out[name] = String(v);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/heygen/open.ts
+
+
+
+
+
+/** HeyGen: the zip is uploaded once, and every render names the asset. */
+const openHeygenBackend = async (setup, ctx) => {
+    const client = new HeygenClient({
+        apiUrl: setup.service.url,
+        apiKey: setup.service.apiKey,
+        signal: ctx.signal,
+        timeoutMs: setup.service.requestTimeoutMs,
+        log: ctx.log.info
+    });
+    try {
+        const assetId = await uploadZip(client, setup.zip, uploadKey(setup.zip.sha256), ctx.warning, uploadFilename(setup.projectDir));
+        ctx.log.info(`Uploaded the project once as asset ${assetId}; submitting ${plural(setup.jobCount, 'render')} (up to ${setup.concurrency} at a time).`);
+        return {
+            backend: new HeygenBackend(client, assetId),
+            assetId,
+            label: 'HeyGen API',
+            stats: () => `API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), retries: ${client.stats.retries}.`,
+            close: () => client.close()
+        };
+    }
+    catch (error) {
+        await client.close();
+        throw error;
+    }
+};
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./src/project/unpack-zip.ts
+
+
+
+
+
+
+/**
+ * Unpacks a project zip into `dest`, so a local render sees exactly the files HeyGen would
+ * receive (exclusions applied, outside references rewritten). Entries that would land outside
+ * `dest` are refused rather than written. Each entry is streamed from the zip to its file: a
+ * 400 MB video in the project costs a few buffers of memory, not 400 MB.
+ */
+async function unpackZip(zip, dest) {
+    const source = typeof zip === 'string' ? await fileSource(zip) : bufferSource(zip);
+    try {
+        const root = external_node_path_default().resolve(dest);
+        let files = 0;
+        await (0,promises_.mkdir)(root, { recursive: true });
+        for (const entry of await readDirectory(source)) {
+            const target = external_node_path_default().resolve(root, entry.name);
+            if (target !== root && !target.startsWith(root + (external_node_path_default()).sep)) {
+                throw new Error(`zip entry '${entry.name}' points outside the project folder`);
+            }
+            if (entry.name.endsWith('/')) {
+                await (0,promises_.mkdir)(target, { recursive: true });
+                continue;
+            }
+            await (0,promises_.mkdir)(external_node_path_default().dirname(target), { recursive: true });
+            await extract(source, entry, target);
+            files += 1;
+        }
+        return files;
+    }
+    finally {
+        await source.close();
+    }
+}
+async function fileSource(file) {
+    const handle = await (0,promises_.open)(file, 'r');
+    const { size } = await handle.stat();
+    return {
+        size,
+        read: async (at, length) => {
+            const buf = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(buf, 0, length, at);
+            return buf.subarray(0, bytesRead);
+        },
+        stream: (start, end) => (end > start ? (0,external_node_fs_.createReadStream)(file, { start, end: end - 1 }) : external_node_stream_.Readable.from([])),
+        close: () => handle.close()
+    };
+}
+function bufferSource(buf) {
+    return {
+        size: buf.length,
+        read: async (at, length) => buf.subarray(at, at + length),
+        stream: (start, end) => external_node_stream_.Readable.from(end > start ? [buf.subarray(start, end)] : []),
+        close: async () => undefined
+    };
+}
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const MAX32 = 0xffffffff;
+/** The central directory: every entry's name, method, sizes and where its data starts. */
+async function readDirectory(source) {
+    const tailLength = Math.min(source.size, 22 + 0xffff);
+    const tail = await source.read(source.size - tailLength, tailLength);
+    let at = tail.length - 22;
+    while (at >= 0 && tail.readUInt32LE(at) !== EOCD)
+        at--;
+    if (at < 0)
+        throw new Error('not a zip file (no end of central directory record)');
+    let count = tail.readUInt16LE(at + 10);
+    let dirSize = tail.readUInt32LE(at + 12);
+    let dirOffset = tail.readUInt32LE(at + 16);
+    if (count === 0xffff || dirSize === MAX32 || dirOffset === MAX32) {
+        const locatorAt = at - 20;
+        if (locatorAt < 0 || tail.readUInt32LE(locatorAt) !== ZIP64_LOCATOR)
+            throw new Error('zip64 end of central directory locator missing');
+        const record = await source.read(Number(tail.readBigUInt64LE(locatorAt + 8)), 56);
+        if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD)
+            throw new Error('zip64 end of central directory record missing');
+        count = Number(record.readBigUInt64LE(32));
+        dirSize = Number(record.readBigUInt64LE(40));
+        dirOffset = Number(record.readBigUInt64LE(48));
+    }
+    const dir = await source.read(dirOffset, dirSize);
+    const entries = [];
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+        if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL)
+            throw new Error(`zip central directory is damaged at entry ${i + 1}`);
+        const nameLength = dir.readUInt16LE(p + 28);
+        const extraLength = dir.readUInt16LE(p + 30);
+        const commentLength = dir.readUInt16LE(p + 32);
+        const entry = {
+            name: dir.toString('utf8', p + 46, p + 46 + nameLength),
+            method: dir.readUInt16LE(p + 10),
+            crc: dir.readUInt32LE(p + 16),
+            compressedSize: dir.readUInt32LE(p + 20),
+            size: dir.readUInt32LE(p + 24),
+            localOffset: dir.readUInt32LE(p + 42)
+        };
+        applyZip64(entry, dir.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
+        entries.push(entry);
+        p += 46 + nameLength + extraLength + commentLength;
+    }
+    return entries;
+}
+/** Sizes and offsets over 4 GiB live in the zip64 extra field, in this order, only where the 32-bit field is full. */
+function applyZip64(entry, extra) {
+    for (let p = 0; p + 4 <= extra.length;) {
+        const id = extra.readUInt16LE(p);
+        const length = extra.readUInt16LE(p + 2);
+        if (id === 0x0001) {
+            let q = p + 4;
+            const next = () => {
+                const value = Number(extra.readBigUInt64LE(q));
+                q += 8;
+                return value;
+            };
+            if (entry.size === MAX32)
+                entry.size = next();
+            if (entry.compressedSize === MAX32)
+                entry.compressedSize = next();
+            if (entry.localOffset === MAX32)
+                entry.localOffset = next();
+            return;
+        }
+        p += 4 + length;
+    }
+}
+async function extract(source, entry, target) {
+    const local = await source.read(entry.localOffset, 30);
+    if (local.length < 30 || local.readUInt32LE(0) !== LOCAL)
+        throw new Error(`zip entry '${entry.name}' has no local header`);
+    const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    const raw = source.stream(start, start + entry.compressedSize);
+    const check = new EntryCheck(entry);
+    if (entry.method === 8)
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(raw, (0,external_node_zlib_.createInflateRaw)(), check, (0,external_node_fs_.createWriteStream)(target));
+    else if (entry.method === 0)
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(raw, check, (0,external_node_fs_.createWriteStream)(target));
+    else
+        throw new Error(`zip entry '${entry.name}' uses compression method ${entry.method}; only stored and deflate are supported`);
+}
+/** Counts and checksums an entry as it passes, refusing more bytes than the directory promised. */
+class EntryCheck extends external_node_stream_.Transform {
+    entry;
+    bytes = 0;
+    crc = 0;
+    constructor(entry) {
+        super();
+        this.entry = entry;
+    }
+    _transform(chunk, _encoding, done) {
+        this.bytes += chunk.length;
+        if (this.bytes > this.entry.size)
+            return done(new Error(`zip entry '${this.entry.name}' holds more than its declared ${this.entry.size} bytes`));
+        this.crc = (0,external_node_zlib_.crc32)(chunk, this.crc);
+        done(null, chunk);
+    }
+    _flush(done) {
+        if (this.bytes !== this.entry.size)
+            return done(new Error(`zip entry '${this.entry.name}' holds ${this.bytes} bytes, not the declared ${this.entry.size}`));
+        if (this.crc >>> 0 !== this.entry.crc >>> 0)
+            return done(new Error(`zip entry '${this.entry.name}' is damaged (CRC mismatch)`));
+        done();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/local/hyperframes-cli.ts
+
+
+
+
+
+
+
+/**
+ * The one place the open-source renderer's version is pinned: the action, the emulator's real
+ * engine and the tests all install exactly this `hyperframes` from the npm registry. Bump it
+ * here (and re-run the real-render tests) to move to a newer renderer.
+ */
+const HYPERFRAMES_VERSION = '0.8.170';
+const DONE_MARKER = '.installed';
+/** npm retries a dead registry for a long time; a step should say so long before its timeout. */
+const INSTALL_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Installs the pinned CLI into `<cacheRoot>/hyperframes-<version>` once and reuses it after.
+ * The package has native dependencies (sharp, esbuild) and is 100+ MB installed, so it cannot be
+ * bundled into dist/; npm fetches it from the registry, which runners can always reach.
+ * Install scripts are not run: the prebuilt platform packages are all the CLI needs. Concurrent
+ * installers each build in a private folder and the first rename wins.
+ */
+async function ensureHyperframesCli(options) {
+    const version = options.version ?? HYPERFRAMES_VERSION;
+    const dir = external_node_path_default().join(options.cacheRoot, `hyperframes-${version}`);
+    const installed = cliIn(dir, version);
+    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, DONE_MARKER)))
+        return installed;
+    // A fresh runner: another job may have installed the same version already.
+    if ((await options.cache?.restore(dir, version)) && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, DONE_MARKER)))
+        return installed;
+    options.log(`Installing the HyperFrames renderer (hyperframes@${version}) from the npm registry into ${dir} …`);
+    await (0,promises_.mkdir)(options.cacheRoot, { recursive: true });
+    const staging = `${dir}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    await (0,promises_.mkdir)(staging, { recursive: true });
+    try {
+        await (0,promises_.writeFile)(external_node_path_default().join(staging, 'package.json'), JSON.stringify({ private: true, description: 'hyperframes-render-action: pinned renderer' }));
+        await runNpm(version, ['install', '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact', `hyperframes@${version}`], staging, options.signal);
+        const pkg = JSON.parse(await (0,promises_.readFile)(external_node_path_default().join(staging, 'node_modules', 'hyperframes', 'package.json'), 'utf8'));
+        if (pkg.version !== version)
+            throw new UserError(`npm installed hyperframes@${String(pkg.version)} instead of ${version}.`);
+        await (0,promises_.writeFile)(external_node_path_default().join(staging, DONE_MARKER), `${version}\n`);
+        try {
+            await (0,promises_.rename)(staging, dir);
+        }
+        catch {
+            // Another process finished first (or a half-made folder is in the way): use a complete one.
+            if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(dir, DONE_MARKER))) {
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                await (0,promises_.rename)(staging, dir);
+            }
+        }
+    }
+    finally {
+        await (0,promises_.rm)(staging, { recursive: true, force: true });
+    }
+    await options.cache?.save(dir, version);
+    return installed;
+}
+function cliIn(dir, version) {
+    return { version, entry: external_node_path_default().join(dir, 'node_modules', 'hyperframes', 'bin', 'hyperframes.mjs') };
+}
+/**
+ * npm from PATH. Its own npm_* settings from a parent `npm run` are dropped so they cannot
+ * redirect the install (prefix, global, workspace).
+ */
+async function runNpm(version, args, cwd, signal) {
+    const npm = onPathAll(process.platform === 'win32' ? 'npm.cmd' : 'npm')[0] ?? onPathAll('npm')[0];
+    if (!npm) {
+        throw new UserError(`The local renderer needs npm on PATH to install hyperframes@${version}; install Node.js with npm (e.g. actions/setup-node).`);
+    }
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+    const output = [];
+    let timedOut = false;
+    const code = await new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(npm, args, { cwd, env, signal, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+        }, INSTALL_TIMEOUT_MS);
+        const keep = (chunk) => {
+            output.push(chunk.toString());
+            if (output.length > 200)
+                output.shift();
+        };
+        child.stdout.on('data', keep);
+        child.stderr.on('data', keep);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (exitCode) => {
+            clearTimeout(timer);
+            resolve(exitCode);
+        });
+    });
+    if (code !== 0) {
+        const tail = output.join('').trim().split('\n').slice(-12).join('\n');
+        const why = timedOut ? `npm did not finish within ${INSTALL_TIMEOUT_MS / 60_000} minutes; is the npm registry reachable from this runner?` : `npm exited with ${code}`;
+        throw new UserError(`Installing hyperframes@${version} failed: ${why}${tail ? `\n${tail}` : ''}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/local/local-toolchain.ts
+
+
+
+const MIN_NODE_MAJOR = 22;
+const INSTALL_HINT = 'Install them on the runner before this step, e.g. `sudo apt-get install -y chromium ffmpeg` on Debian/Ubuntu (GitHub-hosted Ubuntu runners ship Google Chrome already), or point HYPERFRAMES_BROWSER_PATH / HYPERFRAMES_FFMPEG_PATH / HYPERFRAMES_FFPROBE_PATH at them.';
+class ToolchainError extends UserError {
+    missing;
+    name = 'ToolchainError';
+    constructor(missing) {
+        super(`The local renderer cannot run: ${missing.join('; ')}. ${INSTALL_HINT}`);
+        this.missing = missing;
+    }
+}
+// Where Chrome/Chromium usually lives; the same places the hyperframes CLI itself looks.
+const SYSTEM_BROWSERS = {
+    linux: ['/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/chromium', '/usr/bin/chromium-browser'],
+    darwin: ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'],
+    win32: ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe']
+};
+const BROWSER_COMMANDS = ['google-chrome', 'google-chrome-stable', 'chromium', 'chromium-browser', 'chrome'];
+/** Looks for every program at once, so one error can name everything that has to be installed. */
+function probeToolchain(env = process.env) {
+    const missing = [];
+    const node = findNode(env);
+    if (!node)
+        missing.push(`Node.js >= ${MIN_NODE_MAJOR} (this process runs on Node ${process.versions.node} and no newer \`node\` is on PATH)`);
+    const browser = findBrowser(env, missing);
+    const ffmpeg = findTool('ffmpeg', 'HYPERFRAMES_FFMPEG_PATH', env, missing);
+    const ffprobe = findTool('ffprobe', 'HYPERFRAMES_FFPROBE_PATH', env, missing);
+    if (!node || !browser || !ffmpeg || !ffprobe)
+        return { missing };
+    return { toolchain: { node: node.path, nodeVersion: node.version, browser, ffmpeg, ffprobe }, missing };
+}
+function findToolchain(env = process.env) {
+    const probe = probeToolchain(env);
+    if (!probe.toolchain)
+        throw new ToolchainError(probe.missing);
+    return probe.toolchain;
+}
+/**
+ * The process's own Node when it is new enough (on a runner the action runs on node24), else
+ * the first `node` on PATH that is.
+ */
+function findNode(env = process.env) {
+    if (major(process.versions.node) >= MIN_NODE_MAJOR)
+        return { path: process.execPath, version: process.versions.node };
+    const onPath = onPathAll('node', env);
+    for (const candidate of onPath) {
+        const version = nodeVersion(candidate);
+        if (version && major(version) >= MIN_NODE_MAJOR)
+            return { path: candidate, version };
+    }
+    return undefined;
+}
+function nodeVersion(binary) {
+    try {
+        return (0,external_node_child_process_namespaceObject.execFileSync)(binary, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+function major(version) {
+    return Number(version.replace(/^v/, '').split('.')[0]) || 0;
+}
+function findBrowser(env, missing) {
+    const explicit = env.HYPERFRAMES_BROWSER_PATH?.trim();
+    if (explicit) {
+        if (isExecutable(explicit))
+            return explicit;
+        missing.push(`Chrome/Chromium at HYPERFRAMES_BROWSER_PATH=${explicit} (no executable file there)`);
+        return undefined;
+    }
+    for (const candidate of SYSTEM_BROWSERS[process.platform] ?? [])
+        if (isExecutable(candidate))
+            return candidate;
+    for (const name of BROWSER_COMMANDS) {
+        const found = onPathAll(name, env)[0];
+        if (found)
+            return found;
+    }
+    missing.push('Chrome or Chromium (not found in the usual places nor on PATH)');
+    return undefined;
+}
+function findTool(name, envVar, env, missing) {
+    const explicit = env[envVar]?.trim();
+    if (explicit) {
+        if (isExecutable(explicit))
+            return explicit;
+        missing.push(`${name} at ${envVar}=${explicit} (no executable file there)`);
+        return undefined;
+    }
+    const found = onPathAll(name, env)[0];
+    if (!found)
+        missing.push(`${name} (not on PATH)`);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/local/render-slots.ts
+
+/**
+ * Roughly what one local render holds: a Chrome with its page (~256 MB per capture worker, per
+ * HyperFrames), ffmpeg encoding alongside, and the CLI's own Node process.
+ */
+const MEMORY_PER_RENDER = 1024 ** 3;
+/**
+ * Cores one render keeps busy: Chrome's renderer and its software GPU thread, plus ffmpeg. Measured
+ * on a 2-core machine, two renders side by side took longer than the same two one after the other.
+ */
+const CORES_PER_RENDER = 2;
+/** How many local renders this machine can run side by side, by cores and by memory. */
+function machineSlots() {
+    return Math.max(1, Math.min(Math.floor(machineCores() / CORES_PER_RENDER), Math.floor(external_node_os_default().totalmem() / MEMORY_PER_RENDER)));
+}
+function machineCores() {
+    return Math.max(1, typeof (external_node_os_default()).availableParallelism === 'function' ? external_node_os_default().availableParallelism() : external_node_os_default().cpus().length);
+}
+/** A FIFO counting semaphore: at most `size` holders at once. */
+class RenderSlots {
+    size;
+    active = 0;
+    waiting = [];
+    constructor(size) {
+        this.size = size;
+        if (!Number.isInteger(size) || size < 1)
+            throw new RangeError(`RenderSlots size must be a positive integer, got ${size}`);
+    }
+    /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
+    acquire(signal) {
+        signal?.throwIfAborted();
+        return new Promise((resolve, reject) => {
+            const grant = () => {
+                signal?.removeEventListener('abort', onAbort);
+                this.active += 1;
+                let released = false;
+                resolve(() => {
+                    if (released)
+                        return;
+                    released = true;
+                    this.active -= 1;
+                    this.waiting.shift()?.();
+                });
+            };
+            const onAbort = () => {
+                const at = this.waiting.indexOf(grant);
+                if (at >= 0)
+                    this.waiting.splice(at, 1);
+                reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+            };
+            if (this.active < this.size)
+                return grant();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.waiting.push(grant);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/local/local-renderer.ts
+
+
+
+
+
+
+/** A render that ran and failed: the CLI's own explanation plus the end of its log. */
+class LocalRenderError extends Error {
+    exitCode;
+    logTail;
+    name = 'LocalRenderError';
+    constructor(message, exitCode, logTail) {
+        super(message);
+        this.exitCode = exitCode;
+        this.logTail = logTail;
+    }
+}
+const KILL_GRACE_MS = 10_000;
+const LOG_TAIL_LINES = 40;
+const PROGRESS_STEP = 10;
+class LocalRenderer {
+    toolchain;
+    cli;
+    slots;
+    workersPerRender;
+    log;
+    env;
+    constructor(toolchain, cli, slots, workersPerRender, log, env) {
+        this.toolchain = toolchain;
+        this.cli = cli;
+        this.slots = slots;
+        this.workersPerRender = workersPerRender;
+        this.log = log;
+        this.env = env;
+    }
+    /** Finds Chrome, ffmpeg and a Node >= 22 (one ToolchainError naming all that is missing), then installs the CLI. */
+    static async open(options) {
+        const env = options.env ?? process.env;
+        const toolchain = findToolchain(env);
+        const cli = await ensureHyperframesCli({ cacheRoot: options.cacheRoot, log: options.log, signal: options.signal, cache: options.installCache });
+        const parallel = Math.max(1, Math.min(options.maxParallel ?? Number.POSITIVE_INFINITY, machineSlots()));
+        // Renders run side by side; each gets its share of the cores as capture workers (one Chrome each).
+        const workers = Math.max(1, Math.floor(machineCores() / (parallel * CORES_PER_RENDER)));
+        return new LocalRenderer(toolchain, cli, new RenderSlots(parallel), workers, options.log, env);
+    }
+    describe() {
+        return `hyperframes ${this.cli.version} on Node ${this.toolchain.nodeVersion}, browser ${this.toolchain.browser}, ${this.slots.size} render${this.slots.size === 1 ? '' : 's'} at a time`;
+    }
+    /** Waits for a free slot, renders, and measures the result. */
+    async render(request) {
+        const release = await this.slots.acquire(request.signal);
+        try {
+            request.onStart?.();
+            await this.runCli(request);
+            const { size } = await (0,promises_.stat)(request.output).catch(() => {
+                throw new LocalRenderError(`the renderer exited successfully but wrote no ${request.output}`, 0, []);
+            });
+            const info = await probeVideo(this.toolchain.ffprobe, request.output);
+            return { output: request.output, bytes: size, duration: info.duration };
+        }
+        finally {
+            release();
+        }
+    }
+    async runCli(request) {
+        request.signal?.throwIfAborted();
+        const child = (0,external_node_child_process_namespaceObject.spawn)(this.toolchain.node, [this.cli.entry, ...renderArguments(request, this.workersPerRender)], {
+            cwd: request.projectDir,
+            env: childEnv(this.env, this.toolchain),
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        const tail = [];
+        const progress = progressThrottle((p) => this.log(`${request.label}: ${p.percent}% ${p.phase.replace(/_/g, ' ')}${p.total > 0 ? ` ${p.done}/${p.total}` : ''}`));
+        const onLine = (raw) => {
+            const line = stripAnsi(raw).trimEnd();
+            const marker = line.indexOf('@hf-progress ');
+            if (marker >= 0)
+                return progress(parseProgress(line.slice(marker + 13)));
+            if (!isNoise(line)) {
+                tail.push(line.trim());
+                if (tail.length > LOG_TAIL_LINES)
+                    tail.shift();
+            }
+        };
+        splitLines(child.stdout, onLine);
+        splitLines(child.stderr, onLine);
+        // A cancelled step stops its renders: SIGTERM lets the CLI close Chrome; SIGKILL if it hangs.
+        let killTimer;
+        const onAbort = () => {
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            killTimer.unref();
+        };
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        const exit = await new Promise((resolve, reject) => {
+            child.on('error', reject);
+            child.on('close', (code, signal) => resolve({ code, signal }));
+        }).finally(() => {
+            request.signal?.removeEventListener('abort', onAbort);
+            clearTimeout(killTimer);
+        });
+        request.signal?.throwIfAborted();
+        if (exit.code !== 0) {
+            throw new LocalRenderError(failureSummary(tail, exit), exit.code, tail);
+        }
+    }
+}
+/**
+ * `hyperframes render` arguments for one request. aspect_ratio has no flag: locally the
+ * composition's own data-width/data-height decide, as they must match it anyway.
+ */
+function renderArguments(request, workers) {
+    const args = ['render', request.projectDir, '--output', request.output, '--format', request.format, '--quality', request.quality];
+    args.push('--fps', String(request.fps), '--workers', String(workers));
+    if (request.composition !== 'index.html')
+        args.push('--composition', request.composition);
+    if (request.resolution === '4k')
+        args.push('--resolution', '4k');
+    if (Object.keys(request.variables).length > 0) {
+        // Like the API, refuse variables the composition does not declare instead of ignoring them.
+        args.push('--variables', JSON.stringify(request.variables), '--strict-variables');
+    }
+    return args;
+}
+/**
+ * What the CLI sees: only what a render needs. The step's own environment holds the API key
+ * (INPUT_API-KEY) and runner tokens; none of that reaches a third-party process.
+ */
+function childEnv(env, toolchain) {
+    const keep = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TMPDIR|TEMP|TMP|LC_[A-Z]+|XDG_[A-Z_]+|FONTCONFIG_[A-Z_]+|SYSTEMROOT|WINDIR|PATHEXT|APPDATA|LOCALAPPDATA|USERPROFILE|PRODUCER_[A-Z0-9_]+|HYPERFRAMES_[A-Z0-9_]+)$/i;
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && keep.test(name) && !/API_KEY|TOKEN/i.test(name))
+            out[name] = value;
+    }
+    return {
+        ...out,
+        HYPERFRAMES_BROWSER_PATH: toolchain.browser,
+        HYPERFRAMES_FFMPEG_PATH: toolchain.ffmpeg,
+        HYPERFRAMES_FFPROBE_PATH: toolchain.ffprobe,
+        // No telemetry, update checks, auto-installs or skill syncs: a render touches no network.
+        HYPERFRAMES_NO_TELEMETRY: '1',
+        DO_NOT_TRACK: '1',
+        HYPERFRAMES_NO_UPDATE_CHECK: '1',
+        HYPERFRAMES_NO_AUTO_INSTALL: '1',
+        HYPERFRAMES_SKIP_SKILLS: '1',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0'
+    };
+}
+function splitLines(stream, onLine) {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+        buffered += chunk;
+        const lines = buffered.split(/\r?\n|\r/);
+        buffered = lines.pop() ?? '';
+        for (const line of lines)
+            onLine(line);
+    });
+    stream.on('end', () => {
+        if (buffered)
+            onLine(buffered);
+    });
+}
+function parseProgress(json) {
+    try {
+        const p = JSON.parse(json);
+        if (typeof p.code !== 'string' || typeof p.pct !== 'number')
+            return undefined;
+        return { phase: p.code, done: Number(p.done) || 0, total: Number(p.total) || 0, percent: Math.round(p.pct) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One log line per phase change or per 10 % of progress: enough to watch, not a flood. */
+function progressThrottle(emit) {
+    let lastPhase = '';
+    let lastPercent = -PROGRESS_STEP;
+    return (p) => {
+        if (!p)
+            return;
+        if (p.phase !== lastPhase || p.percent >= lastPercent + PROGRESS_STEP || (p.total > 0 && p.done === p.total && p.percent > lastPercent)) {
+            lastPhase = p.phase;
+            lastPercent = p.percent;
+            emit(p);
+        }
+    };
+}
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+function stripAnsi(text) {
+    return text.replace(ANSI, '');
+}
+/** Progress bars, spinners and the JSON traces the CLI prints for its own tooling. */
+function isNoise(line) {
+    const t = line.trim();
+    return t === '' || /[█░]/.test(t) || /^[◐◓◑◒]/.test(t) || t.startsWith('[INFO] [Render:trace]') || t === '│';
+}
+/** The CLI ends a failed render with "✗  Render failed" and the reason below it. */
+function failureSummary(tail, exit) {
+    const how = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`;
+    const cross = tail.map((l) => l.includes('✗')).lastIndexOf(true);
+    const headline = cross >= 0 ? tail.slice(cross, cross + 6) : tail.slice(-4);
+    // The CLI lists each variable problem above its "✗ Variable validation failed" headline.
+    const variableIssues = tail.filter((l) => /^Variable "/.test(l));
+    const reason = [...headline, ...variableIssues].map((l) => l.replace(/^✗\s*/, '').trim()).filter(Boolean);
+    return `hyperframes render failed (${how})${reason.length ? `: ${reason.join(' · ')}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/local/local-backend.ts
+
+
+
+
+/** Status is a map lookup here, so poll often: a finished render is noticed within a second. */
+const LOCAL_POLL = { firstMs: 250, minMs: 250, maxMs: 1000, fraction: 0.06 };
+/**
+ * `backend: local`: each job is rendered on this machine by the hyperframes CLI. Submitting
+ * queues the render (the renderer runs as many at once as the machine allows); the scheduler
+ * polls and "downloads" exactly as it does against HeyGen.
+ */
+class LocalBackend {
+    renderer;
+    projectDir;
+    workDir;
+    log;
+    records = new Map();
+    /** Render ids by idempotency key: a key submitted again replays its render, as the API's does. */
+    byKey = new Map();
+    stop = new AbortController();
+    constructor(renderer, 
+    /** The unpacked project zip, shared by every render. */
+    projectDir, 
+    /** Where videos are written before fetchVideo moves them to the output folder. */
+    workDir, log) {
+        this.renderer = renderer;
+        this.projectDir = projectDir;
+        this.workDir = workDir;
+        this.log = log;
+    }
+    /**
+     * A key seen before replays its render. One render per entry per run: a second key for the same
+     * entry (the scheduler's "submit again after an earlier run's failure") has no earlier run here,
+     * so it replays this run's render of the entry too, as it always has.
+     */
+    async submit(job, key) {
+        const replayed = this.byKey.get(key);
+        if (replayed)
+            return replayed;
+        const renderId = `local-${job.index}`;
+        this.byKey.set(key, renderId);
+        if (this.records.has(renderId))
+            return renderId;
+        const s = job.settings;
+        const record = { key, status: 'queued', settled: Promise.resolve() };
+        record.settled = this.renderer
+            .render({
+            projectDir: this.projectDir,
+            composition: s.composition,
+            variables: job.variables,
+            // The contract's default, not the composition's data-fps: the same job renders the same everywhere.
+            fps: s.fps ?? DEFAULT_FPS,
+            quality: s.quality,
+            format: s.format,
+            resolution: s.resolution,
+            output: external_node_path_default().join(this.workDir, `${renderId}.${s.format}`),
+            label: job.name,
+            signal: this.stop.signal,
+            onStart: () => {
+                record.status = 'rendering';
+            }
+        })
+            .then((result) => {
+            record.status = 'completed';
+            record.result = result;
+        }, (error) => {
+            record.status = 'failed';
+            record.failureMessage = error instanceof Error ? error.message : String(error);
+            if (error instanceof LocalRenderError && error.logTail.length > 0 && !this.stop.signal.aborted) {
+                this.log.group(`${job.name}: renderer log (last ${error.logTail.length} lines)`, error.logTail);
+            }
+        });
+        this.records.set(renderId, record);
+        return renderId;
+    }
+    async status(renderId) {
+        const record = this.records.get(renderId);
+        if (!record)
+            throw new Error(`unknown local render ${renderId}`);
+        return {
+            renderId,
+            status: record.status,
+            duration: record.result?.duration,
+            failureMessage: record.failureMessage
+        };
+    }
+    /** The video is already on disk: move it where the scheduler wants it. */
+    async fetchVideo(detail, _job, dest) {
+        const result = this.records.get(detail.renderId)?.result;
+        if (!result)
+            throw new Error(`local render ${detail.renderId} has no video`);
+        try {
+            await (0,promises_.rename)(result.output, dest);
+        }
+        catch {
+            // Another file system (RUNNER_TEMP vs. the workspace): copy instead.
+            await (0,promises_.copyFile)(result.output, dest);
+            await (0,promises_.rm)(result.output, { force: true });
+        }
+        return (await (0,promises_.stat)(dest)).size;
+    }
+    /** Stops renders still running (timeout or cancellation) and waits until their processes exit. */
+    async close() {
+        const running = [...this.records.values()].filter((r) => r.status === 'queued' || r.status === 'rendering').length;
+        if (running > 0)
+            this.log.info(`Stopping ${running} local render${running === 1 ? '' : 's'} still running.`);
+        this.stop.abort(new Error('the step is stopping'));
+        await Promise.all([...this.records.values()].map((r) => r.settled));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/local/open.ts
+
+
+
+
+
+
+
+/** Local: the zip is unpacked once into a folder of the backend's own, removed on close. */
+const openLocalBackend = async (setup, ctx) => {
+    if (setup.callbacks)
+        ctx.warning('callback-url and callback-id are ignored with backend: local (no webhooks are sent).');
+    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'hyperframes-local-'));
+    let renderer;
+    let files;
+    const projectDir = external_node_path_default().join(workDir, 'project');
+    const videos = external_node_path_default().join(workDir, 'videos');
+    try {
+        renderer = await LocalRenderer.open({
+            cacheRoot: toolCacheRoot(),
+            log: ctx.log.info,
+            maxParallel: Math.min(setup.concurrency, setup.jobCount),
+            signal: ctx.signal,
+            installCache: ctx.toolCache
+        });
+        // Render what HeyGen would receive: the zip's files, not the working tree.
+        files = await unpackZip(setup.zip.zipPath, projectDir);
+        await (0,promises_.mkdir)(videos, { recursive: true });
+    }
+    catch (error) {
+        await (0,promises_.rm)(workDir, { recursive: true, force: true });
+        throw error;
+    }
+    ctx.log.info(`Rendering ${plural(setup.jobCount, 'entry', 'entries')} of ${plural(files, 'file')} locally with ${renderer.describe()}.`);
+    const backend = new LocalBackend(renderer, projectDir, videos, ctx.log);
+    return {
+        backend,
+        poll: LOCAL_POLL,
+        label: `local renderer (hyperframes ${renderer.cli.version})`,
+        stats: () => undefined,
+        close: async () => {
+            await backend.close();
+            await (0,promises_.rm)(workDir, { recursive: true, force: true });
+        }
+    };
+};
+/**
+ * The CLI is installed once per machine where the runner keeps a tool cache (self-hosted runners
+ * keep it between jobs); elsewhere in the temp folder.
+ */
+function toolCacheRoot() {
+    return external_node_path_default().join(process.env.RUNNER_TOOL_CACHE || external_node_os_default().tmpdir(), 'hyperframes-render-action');
+}
+
+;// CONCATENATED MODULE: ./src/backends.ts
+
+
+/**
+ * Every backend the `backend` input accepts, by name. A new backend is a folder of its own (its
+ * RenderBackend and an OpenBackend) plus one line here. The only file outside a backend's folder
+ * that imports it.
+ */
+const BACKEND_REGISTRY = {
+    heygen: openHeygenBackend,
+    local: openLocalBackend
+};
+
+;// CONCATENATED MODULE: ./src/inputs/missing-key.ts
+
+/**
+ * What to do when `api-key` is empty. GitHub withholds secrets from workflows triggered by pull
+ * requests from forks and by Dependabot, so a missing key is normal there, not a mistake.
+ * `local` renders on the runner with the open-source renderer instead: real previews for fork PRs,
+ * at no cost. A new value is one more entry here and one more case in `missingKeyDecision`; the
+ * exhaustive switch makes the compiler point at it.
+ */
+const missing_key_ON_MISSING_KEY = (/* unused pure expression or super */ null && (['skip', 'fail', 'local']));
+function missing_key_missingKeyDecision(apiKey, onMissingKey, ctx) {
+    if (apiKey)
+        return { action: 'render' };
+    switch (onMissingKey) {
+        case 'fail':
+            throw new InputError('api-key', 'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}, or render on the runner without one with backend: local.');
+        case 'skip':
+            return { action: 'skip', reason: skipReason(ctx) };
+        case 'local':
+            return { action: 'local', reason: `api-key is empty, so the renders run on this runner with the open-source renderer (on-missing-key: local). ${whyMissing(ctx)}` };
+        default:
+            return assertNever(onMissingKey);
+    }
+}
+/** One notice that says why nothing was rendered and how to change that. */
+function skipReason(ctx) {
+    return `No renders: api-key is empty, so the render was skipped (on-missing-key: skip). ${whyMissing(ctx)} Set on-missing-key: local to render on the runner instead, or on-missing-key: fail to make a missing key an error.`;
+}
+function whyMissing(ctx) {
+    return (ctx.headRepository && ctx.repository && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase()
+        ? `This pull request comes from the fork ${ctx.headRepository}, and GitHub does not pass secrets to workflows run for forks.`
+        : /^dependabot\[bot\]$/i.test(ctx.actor)
+            ? 'This run was triggered by Dependabot, and GitHub passes Dependabot runs only the Dependabot secrets.'
+            : 'The secret is unset or not passed to this workflow (GitHub passes no secrets to runs for pull requests from forks or by Dependabot).');
+}
+function assertNever(value) {
+    throw new Error(`unhandled on-missing-key value ${String(value)}`);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/backend-choice.ts
+
+
+
+const backend_choice_BACKENDS = Object.keys(BACKEND_REGISTRY);
+/**
+ * Which backend renders the step: the single place that decides it. backend: local needs no key;
+ * for heygen an empty key is on-missing-key's call — fail, skip, or render locally instead.
+ */
+function chooseBackend(requested, apiKey, onMissingKey, ctx) {
+    if (requested === 'local')
+        return { action: 'render', backend: 'local' };
+    const decision = missingKeyDecision(apiKey, onMissingKey, ctx);
+    switch (decision.action) {
+        case 'render':
+            return { action: 'render', backend: 'heygen' };
+        case 'local':
+            return { action: 'render', backend: 'local', notice: decision.reason };
+        case 'skip':
+            return decision;
+    }
+}
+/**
+ * The backend this run uses, decided once: a dry run calls no API, so it needs no key (a fork's
+ * pull request can still check its project); otherwise on-missing-key may skip the run or render
+ * locally. Local renders happen inside the step, so they need wait, whichever way local was chosen.
+ */
+function decideBackend(inputs, ctx) {
+    const choice = inputs.dryRun ? { action: 'render', backend: inputs.backend } : chooseBackend(inputs.backend, inputs.apiKey, inputs.onMissingKey, ctx);
+    if (choice.action === 'render' && choice.backend === 'local' && !inputs.wait)
+        throw localNeedsWait();
+    return choice;
+}
+/** backend: local renders inside this step, so there is nothing to come back for later. */
+function localNeedsWait() {
+    return new InputError('wait', 'false needs backend: heygen; with backend: local the renders run inside this step, so it has to wait for them.');
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -41260,8 +43445,6 @@ function readInputs(workspace) {
         dryRun: parseBoolean(read_inputs_input('dry-run', 'false'), 'dry-run'),
         lint: parseEnum(read_inputs_input('lint', 'warn'), 'lint', LINT_MODES)
     };
-    if (inputs.backend === 'local' && !inputs.wait)
-        throw localNeedsWait();
     return inputs;
 }
 
@@ -41299,11 +43482,7 @@ function writeCollectOutputs(opts) {
     lib_core/* setOutput */.uH('missing', String(opts.missing));
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/publish/artifacts.ts
-
 
 
 /**
@@ -41436,19 +43615,10 @@ async function resolveTakenName(client, artifact) {
     }
     if (!artifact.skipArchive)
         return { kind: 'taken', artifact, existingId: existing.id, why: 'already exists (a zip cannot be compared)' };
-    if (existing.digest && existing.digest === `sha256:${await artifacts_sha256File(artifact.files[0])}`) {
+    if (existing.digest && existing.digest === `sha256:${await sha256File(artifact.files[0])}`) {
         return { kind: 'reused', artifact, id: existing.id };
     }
     return { kind: 'taken', artifact, existingId: existing.id, why: existing.digest ? 'already exists with different content' : 'already exists (its digest is unknown)' };
-}
-function artifacts_sha256File(file) {
-    return new Promise((resolve, reject) => {
-        const hash = createHash('sha256');
-        createReadStream(file)
-            .on('data', (chunk) => hash.update(chunk))
-            .on('end', () => resolve(hash.digest('hex')))
-            .on('error', reject);
-    });
 }
 /** One info line for what worked; at most one warning per kind of trouble. */
 function reportResults(results, total, where, log) {
