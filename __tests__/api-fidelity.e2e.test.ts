@@ -168,11 +168,20 @@ describe('variable values of any JSON type', () => {
   it('takes object values in the matrix too', async () => {
     await withEmulator({}, async (emulator) => {
       const workspace = undeclaredWorkspace()
-      const matrix = JSON.stringify([{ n: 1, scene: { kind: 'intro', at: [0, 1] } }, { n: 2, scene: { kind: 'outro', at: [2] } }])
+      const matrix = JSON.stringify([
+        { n: 1, scene: { kind: 'intro', at: [0, 1] } },
+        { n: 2, scene: { kind: 'outro', at: [2] } }
+      ])
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none', 'strict-variables': 'false', matrix, name: 'scene-{n}' }) })
       expect(run.code).toBe(0)
-      const sent = emulator.renders().map((r) => r.body.variables).sort((a, b) => Number(a?.n) - Number(b?.n))
-      expect(sent).toEqual([{ n: 1, scene: { kind: 'intro', at: [0, 1] } }, { n: 2, scene: { kind: 'outro', at: [2] } }])
+      const sent = emulator
+        .renders()
+        .map((r) => r.body.variables)
+        .sort((a, b) => Number(a?.n) - Number(b?.n))
+      expect(sent).toEqual([
+        { n: 1, scene: { kind: 'intro', at: [0, 1] } },
+        { n: 2, scene: { kind: 'outro', at: [2] } }
+      ])
     })
   })
 

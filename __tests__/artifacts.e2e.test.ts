@@ -180,8 +180,18 @@ describe('a name already used in the run by other bytes', () => {
     expect(warnings(run)[0]).toMatch(
       new RegExp(`Artifact name already used in this workflow run: '2-Two\\.mp4' \\(ID ${other.id}\\) already exists with different content\\..*The videos are in renders\\.`)
     )
-    expect(server.artifacts().find((a) => a.id === other.id)?.bytes?.toString()).toBe('another job uploaded this')
-    expect(server.artifacts().map((a) => a.name).sort()).toEqual(['1-One.mp4', '2-Two.mp4', '3-Three.mp4'])
+    expect(
+      server
+        .artifacts()
+        .find((a) => a.id === other.id)
+        ?.bytes?.toString()
+    ).toBe('another job uploaded this')
+    expect(
+      server
+        .artifacts()
+        .map((a) => a.name)
+        .sort()
+    ).toEqual(['1-One.mp4', '2-Two.mp4', '3-Three.mp4'])
     expect(run.results.map((r) => r.artifact_id === null)).toEqual([false, true, false])
     expect(run.results[1].artifact_url).toBeNull()
     expect(existsSync(path.join(ws, 'renders', '2-Two.mp4'))).toBe(true)
@@ -244,7 +254,9 @@ describe('an artifact service that fails', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).not.toContain('::error')
     expect(warnings(run)).toHaveLength(1)
-    expect(warnings(run)[0]).toMatch(/Artifacts: 0 of 6 uploaded; the artifact service failed .*\(403\).*artifact storage is disabled.*The videos are in renders; the step does not fail because of artifacts\./)
+    expect(warnings(run)[0]).toMatch(
+      /Artifacts: 0 of 6 uploaded; the artifact service failed .*\(403\).*artifact storage is disabled.*The videos are in renders; the step does not fail because of artifacts\./
+    )
     // The uploads already in flight end; none is started after the first refusal.
     expect(calls(server, 'CreateArtifact')).toBe(ARTIFACT_CONCURRENCY)
     expect(run.outputs.succeeded).toBe('6')

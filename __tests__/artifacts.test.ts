@@ -16,9 +16,7 @@ describe('planArtifacts', () => {
   })
 
   it('bundle: one zip rooted at the output folder, named after it, carrying every index', () => {
-    expect(planArtifacts('bundle', '/ws/out/videos', videos)).toEqual([
-      { name: 'videos', files: videos.map((v) => v.path), root: '/ws/out/videos', skipArchive: false, indexes: [1, 3] }
-    ])
+    expect(planArtifacts('bundle', '/ws/out/videos', videos)).toEqual([{ name: 'videos', files: videos.map((v) => v.path), root: '/ws/out/videos', skipArchive: false, indexes: [1, 3] }])
   })
 
   it('none, or no finished video: nothing', () => {

@@ -44,7 +44,9 @@ describe('comment body', () => {
     expect(body).toContain('**1 of 2 succeeded** for commit [`aaaaaaa`](https://github.com/o/r/commit/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)')
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/42)')
     expect(body).toContain('| Preview | Name | locale | Status | Duration | Video |')
-    expect(body).toContain('| <a href="https://github.com/o/r/actions/runs/42/artifacts/7"><img src="https://cdn.example/t1.png?sig=a&amp;b=&quot;c&quot;" width="160" alt="r-1"></a> | r-1 | en | ✅ completed | 3.0 s | [artifact](https://github.com/o/r/actions/runs/42/artifacts/7) |')
+    expect(body).toContain(
+      '| <a href="https://github.com/o/r/actions/runs/42/artifacts/7"><img src="https://cdn.example/t1.png?sig=a&amp;b=&quot;c&quot;" width="160" alt="r-1"></a> | r-1 | en | ✅ completed | 3.0 s | [artifact](https://github.com/o/r/actions/runs/42/artifacts/7) |'
+    )
     expect(body).toContain('|  | r-2 | fr | ❌ failed | 3.0 s | [log](https://github.com/o/r/actions/runs/42) |')
     expect(body).toContain('- **r-2** (failed): font missing')
   })
@@ -83,8 +85,7 @@ describe('comment body', () => {
 
 describe('comment body that reads well', () => {
   const artifact = (i: number): string => `https://github.com/octo-org/marketing-videos/actions/runs/12345678901/artifacts/${3_000_000_000 + i}`
-  const hosted = (i: number): string =>
-    `https://github.com/octo-org/marketing-videos/raw/hyperframes-previews/videos-launch-index.html-1a2b3c4d/123/launch-${i}-en-US.webp?v=0123456789ab`
+  const hosted = (i: number): string => `https://github.com/octo-org/marketing-videos/raw/hyperframes-previews/videos-launch-index.html-1a2b3c4d/123/launch-${i}-en-US.webp?v=0123456789ab`
 
   it('folds 40 entries into a grid of previews, a count by status and the full table in <details>, under 20,000 characters', () => {
     const results = Array.from({ length: 40 }, (_, i) =>
@@ -116,7 +117,11 @@ describe('comment body that reads well', () => {
   })
 
   it('does not fold 10 entries', () => {
-    const body = buildCommentBody(Array.from({ length: 10 }, (_, i) => entry(i + 1, {})), HEADER, { key: 'k' })
+    const body = buildCommentBody(
+      Array.from({ length: 10 }, (_, i) => entry(i + 1, {})),
+      HEADER,
+      { key: 'k' }
+    )
     expect(body).not.toContain('<details>')
   })
 

@@ -97,9 +97,9 @@ describe('parseComposition', () => {
     const info = parseComposition(page('<div data-composition-id="a"></div>', ` data-composition-variables='${decl}'`), 'index.html')
     expect(info.variables?.map((v) => v.id)).toEqual(['ok'])
     expect(info.ignored).toEqual([
-      "entry 2 ('n'): \"default\" must be a number for a number variable",
-      "entry 3 ('e'): an enum needs an \"options\" array",
-      "entry 4 ('x'): \"type\" \"video\" is not one of string, number, color, boolean, enum, font, image",
+      'entry 2 (\'n\'): "default" must be a number for a number variable',
+      'entry 3 (\'e\'): an enum needs an "options" array',
+      'entry 4 (\'x\'): "type" "video" is not one of string, number, color, boolean, enum, font, image',
       'entry 5: no string "id"'
     ])
   })
@@ -158,7 +158,7 @@ describe('aspect ratio and fps from the composition', () => {
   it('auto needs a declared size; an explicit ratio does not', () => {
     const error = thrown(() => resolveSettings(settings(), comp(), recorder()))
     expect(error.message).toBe(
-      "Input 'aspect-ratio': is auto, but the root element of p/index.html (line 9) declares no data-width/data-height; add data-width and data-height (e.g. data-width=\"1080\" data-height=\"1920\"), or set aspect-ratio to 16:9, 9:16 or 1:1."
+      'Input \'aspect-ratio\': is auto, but the root element of p/index.html (line 9) declares no data-width/data-height; add data-width and data-height (e.g. data-width="1080" data-height="1920"), or set aspect-ratio to 16:9, 9:16 or 1:1.'
     )
     const noRoot = thrown(() => resolveSettings(settings(), { file: 'x.html', ignored: [] }, recorder()))
     expect(noRoot.message).toContain('x.html has no root element with data-composition-id')

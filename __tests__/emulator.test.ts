@@ -102,7 +102,7 @@ function mp4Dimensions(mp4: Buffer): { width: number; height: number } {
 function topRightPixel(png: Buffer): number[] {
   const width = png.readUInt32BE(16)
   const chunks: Buffer[] = []
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at)
     if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length))
     at += 12 + length
@@ -318,7 +318,10 @@ describe('presigned upload', () => {
   it('caps declared sizes at 200 MB', async () => {
     const em = await emulatorWith()
     const reply = await api(em, 'POST', '/v3/assets/direct-uploads', {
-      filename: 'big.zip', content_type: 'application/zip', size_bytes: 200 * 1024 * 1024 + 1, checksum_sha256: 'b'.repeat(64)
+      filename: 'big.zip',
+      content_type: 'application/zip',
+      size_bytes: 200 * 1024 * 1024 + 1,
+      checksum_sha256: 'b'.repeat(64)
     })
     expect(reply.status).toBe(400)
     expect(reply.json.error).toMatchObject({ code: 'hyperframes_project_too_large', param: 'size_bytes' })
@@ -378,7 +381,14 @@ describe('create validation', () => {
 
   it('accepts the boundary values', async () => {
     const reply = await api(em, 'POST', '/v3/hyperframes/renders', {
-      project: project(), fps: 240, title: 'x'.repeat(500), resolution: '4k', format: 'mp4', quality: 'high', callback_id: null, variables: null
+      project: project(),
+      fps: 240,
+      title: 'x'.repeat(500),
+      resolution: '4k',
+      format: 'mp4',
+      quality: 'high',
+      callback_id: null,
+      variables: null
     })
     expect(reply.status).toBe(202)
     expect(em.stats.rendersCreated).toBe(1)
@@ -430,7 +440,11 @@ describe('create validation', () => {
     }
     expect(em.stats.rendersCreated).toBe(before)
     // A charset parameter is still JSON.
-    const withCharset = await fetch(`${em.url}/v3/hyperframes/renders`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ project: project() }) })
+    const withCharset = await fetch(`${em.url}/v3/hyperframes/renders`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ project: project() })
+    })
     expect(withCharset.status).toBe(202)
   })
 

@@ -10,7 +10,7 @@ describe('findReferences', () => {
   it('finds src and href of any element, url() in <style> and style attributes, with exact offsets and lines', () => {
     const html = [
       '<link rel="stylesheet" href="../brand/a.css">',
-      "<img src='../brand/logo.svg' alt=\"x\">",
+      '<img src=\'../brand/logo.svg\' alt="x">',
       '<div style="background: url(../bg.png)"></div>',
       '<style>',
       '  /* url(../commented.png) */',
@@ -78,7 +78,12 @@ describe('encodePath and applyEdits', () => {
   })
 
   it('replaces ranges in any order', () => {
-    expect(applyEdits('0123456789', [{ start: 7, end: 9, value: 'X' }, { start: 1, end: 3, value: 'YY' }])).toBe('0YY3456X9')
+    expect(
+      applyEdits('0123456789', [
+        { start: 7, end: 9, value: 'X' },
+        { start: 1, end: 3, value: 'YY' }
+      ])
+    ).toBe('0YY3456X9')
   })
 })
 
@@ -254,16 +259,22 @@ describe('localizeExternalRefs', () => {
 
   it('refuses a missing, empty or excluded sub-composition, naming each, whatever lint says', async () => {
     await write({
-      'video/index.html': ['<div data-composition-src="compositions/missing.html"></div>', '<div data-composition-src="compositions/empty.html"></div>', '<div data-composition-src="compositions/draft.html"></div>'].join('\n'),
+      'video/index.html': [
+        '<div data-composition-src="compositions/missing.html"></div>',
+        '<div data-composition-src="compositions/empty.html"></div>',
+        '<div data-composition-src="compositions/draft.html"></div>'
+      ].join('\n'),
       'video/compositions/empty.html': '  \n',
       'video/compositions/draft.html': '<template></template>',
       'video/.hyperframesignore': 'compositions/draft.html\n'
     })
     const error = await failure()
     expect(error).toBeInstanceOf(UserError)
-    expect(error.message).toContain("3 references in the project cannot be packed:")
-    expect(error.message).toContain("video/index.html:1 mounts the sub-composition 'compositions/missing.html' (data-composition-src), but video/compositions/missing.html does not exist; the render cannot work without it.")
-    expect(error.message).toContain('video/index.html:2 mounts the sub-composition \'compositions/empty.html\' (data-composition-src), but video/compositions/empty.html is empty')
+    expect(error.message).toContain('3 references in the project cannot be packed:')
+    expect(error.message).toContain(
+      "video/index.html:1 mounts the sub-composition 'compositions/missing.html' (data-composition-src), but video/compositions/missing.html does not exist; the render cannot work without it."
+    )
+    expect(error.message).toContain("video/index.html:2 mounts the sub-composition 'compositions/empty.html' (data-composition-src), but video/compositions/empty.html is empty")
     expect(error.message).toContain('video/compositions/draft.html is excluded from the zip')
   })
 })

@@ -74,17 +74,21 @@ describe('one bill per entry per run, whatever the clocks say', () => {
 describe('a paid render is not lost to a garbled answer', () => {
   it('retries a keyed create whose 2xx did not parse, and the replay returns the render', async () => {
     await withEmulator({}, async (emulator, workspace) => {
-      await throughProxy(emulator, (req) => (req.label === 'create' && req.n === 1 ? { kind: 'garble' } : undefined), async (url) => {
-        const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none' }) })
-        expect(run.code).toBe(0)
-        expect(emulator.stats.rendersCreated).toBe(1)
-        const keys = emulator.stats.requests.filter((r) => r.route === CREATE).map((r) => r.idempotencyKey)
-        expect(keys).toHaveLength(2)
-        expect(new Set(keys).size).toBe(1)
-        expect(emulator.stats.replays).toBe(1)
-        expect(run.stdout).toContain('with an unreadable body; retrying')
-        expectVideoIntact(run, emulator, workspace)
-      })
+      await throughProxy(
+        emulator,
+        (req) => (req.label === 'create' && req.n === 1 ? { kind: 'garble' } : undefined),
+        async (url) => {
+          const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none' }) })
+          expect(run.code).toBe(0)
+          expect(emulator.stats.rendersCreated).toBe(1)
+          const keys = emulator.stats.requests.filter((r) => r.route === CREATE).map((r) => r.idempotencyKey)
+          expect(keys).toHaveLength(2)
+          expect(new Set(keys).size).toBe(1)
+          expect(emulator.stats.replays).toBe(1)
+          expect(run.stdout).toContain('with an unreadable body; retrying')
+          expectVideoIntact(run, emulator, workspace)
+        }
+      )
     })
   })
 })
@@ -92,43 +96,55 @@ describe('a paid render is not lost to a garbled answer', () => {
 describe('no corrupt video is reported completed', () => {
   it('fetches again when a chunked download ends cleanly at half the bytes', async () => {
     await withEmulator({}, async (emulator, workspace) => {
-      await throughProxy(emulator, (req) => (req.label === 'video' && req.n === 1 ? { kind: 'chunked-half' } : undefined), async (url, seen) => {
-        const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none' }) })
-        expect(run.code).toBe(0)
-        expect(seen.filter((r) => r.label === 'video')).toHaveLength(2)
-        expect(run.stdout).toMatch(/video 'render-1' \(render [0-9a-f]+\) is not a whole video: .*; it will be fetched again/)
-        expectVideoIntact(run, emulator, workspace)
-      })
+      await throughProxy(
+        emulator,
+        (req) => (req.label === 'video' && req.n === 1 ? { kind: 'chunked-half' } : undefined),
+        async (url, seen) => {
+          const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none' }) })
+          expect(run.code).toBe(0)
+          expect(seen.filter((r) => r.label === 'video')).toHaveLength(2)
+          expect(run.stdout).toMatch(/video 'render-1' \(render [0-9a-f]+\) is not a whole video: .*; it will be fetched again/)
+          expectVideoIntact(run, emulator, workspace)
+        }
+      )
     })
   })
 
   it('fetches again when storage answers 200 with an HTML error page', async () => {
     const page = '<html><body><h1>502 Bad Gateway</h1></body></html>'
     await withEmulator({}, async (emulator, workspace) => {
-      await throughProxy(emulator, (req) => (req.label === 'video' && req.n === 1 ? { kind: 'answer', status: 200, body: page } : undefined), async (url, seen) => {
-        const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none' }) })
-        expect(run.code).toBe(0)
-        expect(seen.filter((r) => r.label === 'video')).toHaveLength(2)
-        expect(run.stdout).toContain('was served as text/html, not as a video')
-        expectVideoIntact(run, emulator, workspace)
-      })
+      await throughProxy(
+        emulator,
+        (req) => (req.label === 'video' && req.n === 1 ? { kind: 'answer', status: 200, body: page } : undefined),
+        async (url, seen) => {
+          const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none' }) })
+          expect(run.code).toBe(0)
+          expect(seen.filter((r) => r.label === 'video')).toHaveLength(2)
+          expect(run.stdout).toContain('was served as text/html, not as a video')
+          expectVideoIntact(run, emulator, workspace)
+        }
+      )
     })
   })
 
   it('never writes the file when every answer is an error page, and stops at the deadline', async () => {
     const page = '<html><body>Service unavailable</body></html>'
     await withEmulator({}, async (emulator, workspace) => {
-      await throughProxy(emulator, (req) => (req.label === 'video' ? { kind: 'answer', status: 200, body: page } : undefined), async (url, seen) => {
-        const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none', 'timeout-minutes': '0.1' }) })
-        expect(run.code).toBe(1)
-        expect(run.results[0].status).toBe('timed_out')
-        expect(run.results[0].failure_message).toContain(run.results[0].render_id as string)
-        expect(run.results[0].video_path ?? null).toBeNull()
-        expect(readdirSync(path.join(workspace, 'renders'))).toEqual([])
-        // Retried with fresh URLs until the deadline ended it, never giving up (or giving in) before.
-        expect(run.results[0].failure_message).toMatch(/timeout-minutes ran out after \d+ attempts \(last: .*was served as text\/html/)
-        expect(seen.filter((r) => r.label === 'video').length).toBeGreaterThanOrEqual(3)
-      })
+      await throughProxy(
+        emulator,
+        (req) => (req.label === 'video' ? { kind: 'answer', status: 200, body: page } : undefined),
+        async (url, seen) => {
+          const run = await runAction({ workspace, inputs: emulatorInputs(url, { artifact: 'none', 'timeout-minutes': '0.1' }) })
+          expect(run.code).toBe(1)
+          expect(run.results[0].status).toBe('timed_out')
+          expect(run.results[0].failure_message).toContain(run.results[0].render_id as string)
+          expect(run.results[0].video_path ?? null).toBeNull()
+          expect(readdirSync(path.join(workspace, 'renders'))).toEqual([])
+          // Retried with fresh URLs until the deadline ended it, never giving up (or giving in) before.
+          expect(run.results[0].failure_message).toMatch(/timeout-minutes ran out after \d+ attempts \(last: .*was served as text\/html/)
+          expect(seen.filter((r) => r.label === 'video').length).toBeGreaterThanOrEqual(3)
+        }
+      )
     })
   }, 60_000)
 })
@@ -231,7 +247,7 @@ describe('a download cut mid-stream', () => {
   it('says which video, how many bytes of how many arrived, and that it will be retried', async () => {
     await withEmulator({ faults: [{ route: 'GET video', truncate: true, times: 1 }] }, async (emulator, workspace) => {
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none' }) })
-            expect(run.code).toBe(0)
+      expect(run.code).toBe(0)
       const size = (emulator.videoBytes(run.results[0].render_id as string) as Buffer).length
       expect(run.stdout).toMatch(new RegExp(`download of video 'render-1' \\(render [0-9a-f]+\\) was cut (after |short: )${Math.floor(size / 2)} of ${size} bytes.*it will be retried`))
       expect(existsSync(path.join(workspace, run.results[0].video_path as string))).toBe(true)

@@ -33,7 +33,7 @@ describe('findLine', () => {
   })
 
   it('finds a GSAP call printed with other quotes and spacing, or else its quoted selector', () => {
-    const script = ['<script>', "  const tl = gsap.timeline({paused: true})", "  tl.to('.card', {y: -40,", '    duration: 0.8}, 0.3)', '</script>'].join('\n')
+    const script = ['<script>', '  const tl = gsap.timeline({paused: true})', "  tl.to('.card', {y: -40,", '    duration: 0.8}, 0.3)', '</script>'].join('\n')
     expect(findLine(script, { snippet: 'tl.to(".card", { y: -40, duration: 0.8 }, 0.3)' })).toBe(3)
     expect(findLine(script, { snippet: 'tl.fromTo(".card", {})', selector: '.card' })).toBe(3)
     expect(findLine(script, { selector: '.other' })).toBeUndefined()
@@ -104,12 +104,21 @@ describe('lintPackedProject (the real @hyperframes/lint)', () => {
     const { files } = await localizeExternalRefs(await collectProjectFiles('project', ws), 'index.html')
     let error: unknown
     try {
-      await lintPackedProject(files, files.map((f) => ({ archive: f.path, workspace: `project/${f.path}` })), 'index.html', recorder(), base, 'warn')
+      await lintPackedProject(
+        files,
+        files.map((f) => ({ archive: f.path, workspace: `project/${f.path}` })),
+        'index.html',
+        recorder(),
+        base,
+        'warn'
+      )
     } catch (e) {
       error = e
     }
     expect(error).toBeInstanceOf(UserError)
-    expect((error as Error).message).toMatch(/^The render cannot work, whatever the lint input says; nothing was uploaded:\n {2}- project\/index\.html missing_or_empty_sub_composition: data-composition-src references "compositions\/palette\.html"/)
+    expect((error as Error).message).toMatch(
+      /^The render cannot work, whatever the lint input says; nothing was uploaded:\n {2}- project\/index\.html missing_or_empty_sub_composition: data-composition-src references "compositions\/palette\.html"/
+    )
   })
 
   it('turns warnings into annotations on the file and line, without failing', async () => {
@@ -137,7 +146,13 @@ describe('lintPackedProject (the real @hyperframes/lint)', () => {
     const log = recorder()
     let error: unknown
     try {
-      await lintPackedProject(files, files.map((f) => ({ archive: f.path, workspace: `project/${f.path}` })), 'index.html', log, base)
+      await lintPackedProject(
+        files,
+        files.map((f) => ({ archive: f.path, workspace: `project/${f.path}` })),
+        'index.html',
+        log,
+        base
+      )
     } catch (e) {
       error = e
     }

@@ -48,7 +48,9 @@ describe('backend: local on a machine without Chrome or ffmpeg', () => {
       env: { PATH: path.dirname(process.execPath), HYPERFRAMES_BROWSER_PATH: '/nonexistent/chrome', HYPERFRAMES_FFMPEG_PATH: '/nonexistent/ffmpeg' }
     })
     // The notice says why it rendered locally; the local renderer, not HeyGen, was then tried.
-    expect(run.stdout).toMatch(/::notice::api-key is empty, so the renders run on this runner with the open-source renderer \(on-missing-key: local\)\. This pull request comes from the fork someone\/videos/)
+    expect(run.stdout).toMatch(
+      /::notice::api-key is empty, so the renders run on this runner with the open-source renderer \(on-missing-key: local\)\. This pull request comes from the fork someone\/videos/
+    )
     expect(run.stdout).toContain('The local renderer cannot run')
     expect(run.stdout).not.toContain('heygen.invalid')
     expect(run.outputs.skipped).toBe('false')

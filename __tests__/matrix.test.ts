@@ -2,7 +2,6 @@ import { inputError } from './support/input-error.js'
 import { expandMatrix, MAX_MATRIX_ENTRIES, mergeVariables, parseVariablesObject } from '../src/inputs/matrix.js'
 import { parseStructured } from '../src/inputs/structured.js'
 
-
 const fromYaml = (text: string): ReturnType<typeof expandMatrix> => expandMatrix(parseStructured(text, 'matrix'), 'matrix')
 
 describe('parseStructured', () => {
@@ -76,10 +75,7 @@ include:
   })
 
   it('gives one entry per include when there are no other keys', () => {
-    expect(expandMatrix({ include: [{ title: 'A', n: 1 }, { title: 'B' }] }, 'matrix')).toEqual([
-      { title: 'A', n: 1 },
-      { title: 'B' }
-    ])
+    expect(expandMatrix({ include: [{ title: 'A', n: 1 }, { title: 'B' }] }, 'matrix')).toEqual([{ title: 'A', n: 1 }, { title: 'B' }])
   })
 
   it('removes combinations that match every key of an exclude entry', () => {
@@ -98,18 +94,12 @@ exclude:
   })
 
   it('applies includes after excludes, so an include can add back an excluded combination', () => {
-    const result = expandMatrix(
-      { a: [1, 2], exclude: [{ a: 2 }], include: [{ a: 2, extra: 'back' }] },
-      'matrix'
-    )
+    const result = expandMatrix({ a: [1, 2], exclude: [{ a: 2 }], include: [{ a: 2, extra: 'back' }] }, 'matrix')
     expect(result).toEqual([{ a: 1 }, { a: 2, extra: 'back' }])
   })
 
   it('lets a later include overwrite a value added by an earlier include, never an original one', () => {
-    const result = expandMatrix(
-      { size: ['s', 'l'], include: [{ color: 'red' }, { size: 'l', color: 'blue' }, { size: 'xl', color: 'green' }] },
-      'matrix'
-    )
+    const result = expandMatrix({ size: ['s', 'l'], include: [{ color: 'red' }, { size: 'l', color: 'blue' }, { size: 'xl', color: 'green' }] }, 'matrix')
     expect(result).toEqual([
       { size: 's', color: 'red' },
       { size: 'l', color: 'blue' },
@@ -118,10 +108,7 @@ exclude:
   })
 
   it('compares include/exclude values like GitHub expressions: case-insensitive strings, loose numbers', () => {
-    const result = expandMatrix(
-      { lang: ['EN', 'de'], n: [1, 2], exclude: [{ lang: 'en', n: '1' }], include: [{ lang: 'DE', flag: true }] },
-      'matrix'
-    )
+    const result = expandMatrix({ lang: ['EN', 'de'], n: [1, 2], exclude: [{ lang: 'en', n: '1' }], include: [{ lang: 'DE', flag: true }] }, 'matrix')
     expect(result).toEqual([
       { lang: 'EN', n: 2 },
       { lang: 'de', n: 1, flag: true },
@@ -144,12 +131,8 @@ exclude:
   })
 
   it('refuses include/exclude that are not lists of objects', () => {
-    expect(inputError(() => expandMatrix({ a: [1], include: { b: 2 } }, 'matrix')).message).toContain(
-      "'include' is an object; expected a list of objects"
-    )
-    expect(inputError(() => expandMatrix({ a: [1], exclude: ['a'] }, 'matrix')).message).toContain(
-      'exclude entry 1 is a string; expected an object of variables'
-    )
+    expect(inputError(() => expandMatrix({ a: [1], include: { b: 2 } }, 'matrix')).message).toContain("'include' is an object; expected a list of objects")
+    expect(inputError(() => expandMatrix({ a: [1], exclude: ['a'] }, 'matrix')).message).toContain('exclude entry 1 is a string; expected an object of variables')
     expect(inputError(() => expandMatrix({ a: [1], include: [{}] }, 'matrix')).message).toContain('include entry 1 is empty')
   })
 
@@ -168,15 +151,20 @@ exclude:
   })
 
   it('matches include and exclude objects by content, whatever their key order', () => {
-    const matrix = { style: [{ bg: 'red', size: 2 }, { bg: 'blue', size: 2 }], exclude: [{ style: { size: 2, bg: 'blue' } }], include: [{ style: { size: 2, bg: 'red' }, tag: 'warm' }] }
+    const matrix = {
+      style: [
+        { bg: 'red', size: 2 },
+        { bg: 'blue', size: 2 }
+      ],
+      exclude: [{ style: { size: 2, bg: 'blue' } }],
+      include: [{ style: { size: 2, bg: 'red' }, tag: 'warm' }]
+    }
     expect(expandMatrix(matrix, 'matrix')).toEqual([{ style: { bg: 'red', size: 2 }, tag: 'warm' }])
   })
 
   it('caps the number of renders like GitHub', () => {
     const values = Array.from({ length: MAX_MATRIX_ENTRIES + 1 }, (_, i) => i)
-    expect(inputError(() => expandMatrix({ n: values }, 'matrix')).message).toContain(
-      `expands to ${MAX_MATRIX_ENTRIES + 1} renders; the limit is ${MAX_MATRIX_ENTRIES}`
-    )
+    expect(inputError(() => expandMatrix({ n: values }, 'matrix')).message).toContain(`expands to ${MAX_MATRIX_ENTRIES + 1} renders; the limit is ${MAX_MATRIX_ENTRIES}`)
     const huge = Array.from({ length: 1000 }, (_, i) => i)
     expect(inputError(() => expandMatrix({ a: huge, b: huge }, 'matrix')).message).toContain('1000000 combinations')
   })
@@ -189,7 +177,10 @@ describe('expandMatrix: other shapes', () => {
   })
 
   it('takes a list of variable objects as given, from YAML or JSON', () => {
-    const expected = [{ title: 'A', n: 1 }, { title: 'B', dark: false }]
+    const expected = [
+      { title: 'A', n: 1 },
+      { title: 'B', dark: false }
+    ]
     expect(fromYaml('- {title: A, n: 1}\n- {title: B, dark: false}')).toEqual(expected)
     expect(fromYaml(JSON.stringify(expected))).toEqual(expected)
   })
@@ -201,9 +192,7 @@ describe('expandMatrix: other shapes', () => {
 
   it('names the variable, entry and place of a value JSON cannot carry', () => {
     expect(expandMatrix([{ a: 1 }, { x: { y: [1, { z: 'deep' }] } }], 'matrix')).toEqual([{ a: 1 }, { x: { y: [1, { z: 'deep' }] } }])
-    expect(inputError(() => expandMatrix([{ x: Number.NaN }], 'matrix')).message).toBe(
-      "Input 'matrix': variable 'x' in entry 1 holds a non-finite number (NaN); the API takes JSON values"
-    )
+    expect(inputError(() => expandMatrix([{ x: Number.NaN }], 'matrix')).message).toBe("Input 'matrix': variable 'x' in entry 1 holds a non-finite number (NaN); the API takes JSON values")
     expect(inputError(() => expandMatrix([{ a: 1 }, { x: { y: [1, Infinity] } }], 'matrix')).message).toBe(
       "Input 'matrix': variable 'x' in entry 2 holds a non-finite number (Infinity) at .y[1]; the API takes JSON values"
     )

@@ -52,7 +52,7 @@ describe('merging shard manifests', () => {
     expect(() => mergeManifests([manifest(1, 2), manifest(2, 2, 1, { plan_digest: 'q'.repeat(64) }), manifest(2, 2, 2)])).not.toThrow()
   })
 
-  it('gathers the previews the shards hosted, the newest attempt\'s for each delivered entry', () => {
+  it("gathers the previews the shards hosted, the newest attempt's for each delivered entry", () => {
     const url = (i: number, a: number): string => `https://github.com/o/r/raw/previews/e${i}-a${a}.gif`
     const merged = mergeManifests([
       manifest(1, 2, 1, { previews: { 1: url(1, 1), 3: url(3, 1), 5: url(5, 1) } }),
@@ -82,7 +82,7 @@ describe('merging shard manifests', () => {
     expect(() => mergeManifests([])).toThrow(/No shard manifests/)
   })
 
-  it('carries the shards\' own failures into the report', () => {
+  it("carries the shards' own failures into the report", () => {
     const merged = mergeManifests([manifest(1, 2, 1, { header: { composition: 'x', settings: 's', asset_id: 'asset-1', error: 'boom' } }), manifest(2, 2)])
     expect(merged.shardErrors).toEqual(['shard 1/2: boom'])
     expect(merged.header.asset_id).toBe('asset-1')

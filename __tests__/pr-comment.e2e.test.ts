@@ -80,7 +80,9 @@ describe('sticky PR comment', () => {
     expect(body.split('\n')[1]).toBe('### 🎬 HyperFrames preview')
     expect(body).toContain('2 of 2 succeeded')
     expect(body).toContain('| Preview | Name | title | color | Status | Duration | Video |')
-    expect(body).toMatch(/\| <img src="http:\/\/127\.0\.0\.1:\d+\/_storage\/thumbnails\/[0-9a-f]+\.png\?[^"]+" width="160" alt="1-One"> \| 1-One \| One \| #ff0000 \| ✅ completed \| 1\.0 s \| \[run\]\(https:\/\/github\.com\/octo\/videos\/actions\/runs\/1001\) \|/)
+    expect(body).toMatch(
+      /\| <img src="http:\/\/127\.0\.0\.1:\d+\/_storage\/thumbnails\/[0-9a-f]+\.png\?[^"]+" width="160" alt="1-One"> \| 1-One \| One \| #ff0000 \| ✅ completed \| 1\.0 s \| \[run\]\(https:\/\/github\.com\/octo\/videos\/actions\/runs\/1001\) \|/
+    )
     expect(body).toContain(`[\`${SHA_A.slice(0, 7)}\`](https://github.com/octo/videos/commit/${SHA_A})`)
     expect(first.outputs['comment-url']).toBe(`https://github.com/octo/videos/pull/7#issuecomment-${comments[0].id}`)
     expect(first.outputs.skipped).toBe('false')
@@ -100,7 +102,9 @@ describe('sticky PR comment', () => {
     expect(first.summary).toContain(`Commit \`${SHA_A.slice(0, 12)}\` · composition \`project/index.html\` · standard · mp4 · 1080p · 16:9`)
     expect(first.summary).toContain('| # | Name | title | color | Status | Duration | Links | Render id |')
     for (const r of first.results) {
-      expect(first.summary).toContain(`| ${r.index} | ${r.name} | ${String(r.variables.title)} | ${String(r.variables.color)} | ✅ completed | 1.0 s | \`renders/${r.name}.mp4\` | \`${r.render_id}\` |`)
+      expect(first.summary).toContain(
+        `| ${r.index} | ${r.name} | ${String(r.variables.title)} | ${String(r.variables.color)} | ✅ completed | 1.0 s | \`renders/${r.name}.mp4\` | \`${r.render_id}\` |`
+      )
     }
   })
 
@@ -162,7 +166,9 @@ describe('sticky PR comment', () => {
     try {
       const run = await runOnPr(10, {}, SUBMIT_ONLY)
       expect(run.code).toBe(0)
-      expect(run.stdout).toMatch(/::warning::No PR comment on #10: the token may not write pull-request comments \(HTTP 403: Resource not accessible by integration.*\)\. Add `permissions: pull-requests: write`/)
+      expect(run.stdout).toMatch(
+        /::warning::No PR comment on #10: the token may not write pull-request comments \(HTTP 403: Resource not accessible by integration.*\)\. Add `permissions: pull-requests: write`/
+      )
       expect(run.stdout).not.toMatch(/::error::/)
       expect(github.comments(10)).toHaveLength(0)
       expect(run.outputs['comment-url']).toBe('')
@@ -177,7 +183,14 @@ describe('sticky PR comment', () => {
     const sha = '1'.repeat(40)
     github.addPull({ number: 12, sha, state: 'closed' })
     github.resetRequests()
-    const run = await runAction({ workspace, sha, eventName: 'push', event: pushEvent(sha), github: { apiUrl: github.url, token: github.token }, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY }) })
+    const run = await runAction({
+      workspace,
+      sha,
+      eventName: 'push',
+      event: pushEvent(sha),
+      github: { apiUrl: github.url, token: github.token },
+      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY })
+    })
     expect(run.code).toBe(0)
     expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /repos/octo/videos/commits/${sha}/pulls?per_page=100`])
     expect(github.comments(12)).toHaveLength(0)
@@ -190,7 +203,14 @@ describe('sticky PR comment', () => {
   it('comments on the open pull request a pushed commit heads (comment: auto)', async () => {
     const sha = '2'.repeat(40)
     github.addPull({ number: 13, sha })
-    const run = await runAction({ workspace, sha, eventName: 'push', event: pushEvent(sha), github: { apiUrl: github.url, token: github.token }, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY }) })
+    const run = await runAction({
+      workspace,
+      sha,
+      eventName: 'push',
+      event: pushEvent(sha),
+      github: { apiUrl: github.url, token: github.token },
+      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY })
+    })
     expect(run.code).toBe(0)
     expect(ourComments(13)).toHaveLength(1)
     expect(run.outputs['comment-url']).toContain('/pull/13#issuecomment-')

@@ -76,8 +76,7 @@ describe('previews on a branch', () => {
     })
   const commentOf = (pr: number, key = KEY): string => github.comments(pr).find((c) => c.body.includes(`comment-key: ${key} -->`))?.body ?? ''
   const imgSources = (body: string): string[] => [...body.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
-  const filesUnder = (branch: string, folder: string): Map<string, Buffer> =>
-    new Map([...(github.git.files(branch) ?? new Map<string, Buffer>())].filter(([p]) => p.startsWith(`${folder}/`)))
+  const filesUnder = (branch: string, folder: string): Map<string, Buffer> => new Map([...(github.git.files(branch) ?? new Map<string, Buffer>())].filter(([p]) => p.startsWith(`${folder}/`)))
   const gitCalls = (): string[] => github.requests.filter((r) => r.path.includes('/git/')).map((r) => `${r.method} ${r.path}`)
 
   withFfmpeg('commits one orphan commit with a decodable animated preview per video, and the comment embeds exactly those bytes', async () => {
@@ -97,7 +96,11 @@ describe('previews on a branch', () => {
         // ffmpeg before 8 cannot decode animated WebP frames, but ffprobe still names the codec.
         const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-preview-'))
         writeFileSync(path.join(dir, 'p.webp'), bytes)
-        expect(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path.join(dir, 'p.webp')], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()).toBe('webp')
+        expect(
+          execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path.join(dir, 'p.webp')], { stdio: ['ignore', 'pipe', 'ignore'] })
+            .toString()
+            .trim()
+        ).toBe('webp')
         rmSync(dir, { recursive: true, force: true })
       }
       expect(file).toMatch(/\.webp$/)
@@ -124,10 +127,7 @@ describe('previews on a branch', () => {
   })
 
   withFfmpeg('two concurrent runs with different comment-keys both end up in the tree', async () => {
-    const [a, b] = await Promise.all([
-      runOnPr(9, { matrix: matrix('Left'), 'comment-key': 'left' }),
-      runOnPr(9, { matrix: matrix('Right'), 'comment-key': 'right' })
-    ])
+    const [a, b] = await Promise.all([runOnPr(9, { matrix: matrix('Left'), 'comment-key': 'left' }), runOnPr(9, { matrix: matrix('Right'), 'comment-key': 'right' })])
     expect([a.code, b.code]).toEqual([0, 0])
     expect([...filesUnder('previews', previewFolder('left', '9')).keys()]).toEqual([`${previewFolder('left', '9')}/1-Left.webp`])
     expect([...filesUnder('previews', previewFolder('right', '9')).keys()]).toEqual([`${previewFolder('right', '9')}/1-Right.webp`])
@@ -137,10 +137,14 @@ describe('previews on a branch', () => {
   })
 
   withFfmpeg('prunes previews older than preview-retention-days and keeps files it did not write', async () => {
-    github.git.seed('old', { 'k-1/3/a.webp': Buffer.from('RIFF....WEBP'), 'k-1/4/b.webp': Buffer.from('RIFF....WEBP'), 'README.md': Buffer.from('hello') }, {
-      'k-1/3/a.webp': '2020-01-01T00:00:00.000Z',
-      'k-1/4/b.webp': new Date().toISOString()
-    })
+    github.git.seed(
+      'old',
+      { 'k-1/3/a.webp': Buffer.from('RIFF....WEBP'), 'k-1/4/b.webp': Buffer.from('RIFF....WEBP'), 'README.md': Buffer.from('hello') },
+      {
+        'k-1/3/a.webp': '2020-01-01T00:00:00.000Z',
+        'k-1/4/b.webp': new Date().toISOString()
+      }
+    )
     const run = await runOnPr(10, { matrix: matrix('Fresh'), 'preview-branch': 'old', 'preview-retention-days': '7' })
     expect(run.code).toBe(0)
     const paths = [...(github.git.files('old')?.keys() ?? [])].sort()

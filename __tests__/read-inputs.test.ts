@@ -98,7 +98,12 @@ describe('inputs refused with a message naming them instead of an unexpected err
 
   it('a YAML alias bomb in matrix', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`)
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`
+      )
     const bomb = levels.join('\n')
     const error = inputError(() => parseStructured(bomb, 'matrix'))
     expect(error.input).toBe('matrix')

@@ -52,8 +52,7 @@ describe('release assets', () => {
       inputs: emulatorInputs(emulator.url, { matrix, name: 'promo-{locale}', ...extra })
     })
   }
-  const requestsTo = (origin: 'api' | 'uploads', method: string): string[] =>
-    github.requests.filter((r) => r.origin === origin && r.method === method).map((r) => r.path)
+  const requestsTo = (origin: 'api' | 'uploads', method: string): string[] => github.requests.filter((r) => r.origin === origin && r.method === method).map((r) => r.path)
 
   let first: ActionRun
 
@@ -144,7 +143,9 @@ describe('release assets', () => {
     try {
       const run = await runRelease('v3.0.0')
       expect(run.code).toBe(0)
-      expect(run.stdout).toMatch(/::warning::Videos not attached to release 'v3\.0\.0': the token may not write releases \(HTTP 403: Resource not accessible by integration.*\)\. Add `permissions: contents: write`/)
+      expect(run.stdout).toMatch(
+        /::warning::Videos not attached to release 'v3\.0\.0': the token may not write releases \(HTTP 403: Resource not accessible by integration.*\)\. Add `permissions: contents: write`/
+      )
       expect(github.release('v3.0.0')?.assets).toHaveLength(0)
       expect(run.results.every((r) => r.release_asset_url === null)).toBe(true)
     } finally {

@@ -120,10 +120,7 @@ describe('runRenders', () => {
   })
 
   it('stops everything on a fatal backend error and says why the rest were not submitted', async () => {
-    const { backend, outcomes, run } = setup(
-      { a: { takes: 1000, ends: 'completed' }, b: { takes: 1000, ends: 'completed' }, c: { takes: 1000, ends: 'completed' } },
-      { concurrency: 1 }
-    )
+    const { backend, outcomes, run } = setup({ a: { takes: 1000, ends: 'completed' }, b: { takes: 1000, ends: 'completed' }, c: { takes: 1000, ends: 'completed' } }, { concurrency: 1 })
     backend.submitError = () => new BackendError('the key was refused', 'fatal', 'authentication_failed')
     const result = await run()
     expect(result.fatal?.message).toBe('the key was refused')

@@ -32,8 +32,7 @@ describe('text a server supplies', () => {
       queueMs: 10,
       // The first create (entry One, with concurrency 1) is refused with the key in the message.
       faults: [{ route: 'POST /v3/hyperframes/renders', status: 400, code: 'invalid_parameter', message: `API key ${CANARY_KEY} may not render this project`, times: 1 }],
-      failRender: (req) =>
-        req.variables?.title === 'Two' ? `renderer crashed for key ${CANARY_KEY} (token ${CANARY_TOKEN})${FORGED.join('')}` : undefined
+      failRender: (req) => (req.variables?.title === 'Two' ? `renderer crashed for key ${CANARY_KEY} (token ${CANARY_TOKEN})${FORGED.join('')}` : undefined)
     })
     github = await startGitHubServer({ token: CANARY_TOKEN })
     workspace = makeWorkspace()
@@ -43,7 +42,12 @@ describe('text a server supplies', () => {
       eventName: 'pull_request',
       event: {
         number: 7,
-        pull_request: { number: 7, state: 'open', head: { sha: SHA_A, ref: 'feature', repo: { full_name: 'octo/videos', fork: false } }, base: { sha: 'f'.repeat(40), ref: 'main', repo: { full_name: 'octo/videos' } } },
+        pull_request: {
+          number: 7,
+          state: 'open',
+          head: { sha: SHA_A, ref: 'feature', repo: { full_name: 'octo/videos', fork: false } },
+          base: { sha: 'f'.repeat(40), ref: 'main', repo: { full_name: 'octo/videos' } }
+        },
         repository: { full_name: 'octo/videos', name: 'videos', owner: { login: 'octo' } }
       },
       github: { apiUrl: github.url, token: CANARY_TOKEN },
@@ -77,9 +81,21 @@ describe('text a server supplies', () => {
   it('publishes neither the api-key nor the github-token anywhere', () => {
     const places: Array<[string, string]> = [
       // The runner masks what follows ::add-mask::, so that one line must carry the secret.
-      ['stdout', run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')],
+      [
+        'stdout',
+        run.stdout
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'))
+          .join('\n')
+      ],
       ['stderr', run.stderr],
-      ['comment', github.comments(7).map((c) => c.body).join('\n')],
+      [
+        'comment',
+        github
+          .comments(7)
+          .map((c) => c.body)
+          .join('\n')
+      ],
       ...github.requests.map((r): [string, string] => [`GitHub request ${r.method} ${r.path}`, r.body.toString('latin1')]),
       ...[...filesUnder(workspace), ...filesUnder(run.stateDir)].map((file): [string, string] => [file, readFileSync(file).toString('latin1')])
     ]

@@ -115,7 +115,10 @@ describe('sharded renders', () => {
     expect([m1.run_id, m1.run_attempt, m1.sha]).toEqual([RUN_ID, 1, 'a'.repeat(40)])
     expect(m2.results.map((r) => r.name)).toEqual(['2-T2', '4-T4'])
     // Uploaded for collect, with a name unique per shard and attempt and a one-day retention.
-    const names = artifacts.artifacts().map((a) => a.name).sort()
+    const names = artifacts
+      .artifacts()
+      .map((a) => a.name)
+      .sort()
     expect(names).toEqual([expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-1of2-a1$/), expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-2of2-a1$/)])
     for (const a of artifacts.artifacts()) expect((a.expiresAt?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(24 * 3600_000)
   })
@@ -191,14 +194,18 @@ describe('sharded renders', () => {
     expect(ourComments()[0].body).toContain('5 of 5 succeeded')
   })
 
-  withFfmpeg('shards host their previews side by side on preview-branch, and collect\'s comment embeds all of them', async () => {
+  withFfmpeg("shards host their previews side by side on preview-branch, and collect's comment embeds all of them", async () => {
     github.addPull({ number: 8, sha: SHA_A })
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
     const marker8 = (): string => github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
     try {
       // GITHUB_SERVER_URL is the local GitHub, whose /raw/ route serves the branch; no artifact service here.
       const previewShard = (shard: string): Promise<ActionRun> =>
-        shardRun(shard, { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: github.url } }, { 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` })
+        shardRun(
+          shard,
+          { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: github.url } },
+          { 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
+        )
       const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
       for (const run of [p1, p2]) expect([run.code, run.stderr]).toEqual([0, ''])
       const m1 = manifestOf(p1)
@@ -236,14 +243,16 @@ describe('sharded renders', () => {
       const comment = { ...ourComments()[0] }
       const run = await collectRun({ 'results-path': dir })
       expect(run.code).toBe(1)
-      expect(run.stdout).toMatch(/::error::The shards rendered different plans and cannot be merged into one report: 1\/2 \(attempt 1\) planned [0-9a-f]{12}; 2\/2 \(attempt 1\) planned [0-9a-f]{12}\./)
+      expect(run.stdout).toMatch(
+        /::error::The shards rendered different plans and cannot be merged into one report: 1\/2 \(attempt 1\) planned [0-9a-f]{12}; 2\/2 \(attempt 1\) planned [0-9a-f]{12}\./
+      )
       expect(ourComments()[0].updated).toBe(comment.updated)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   })
 
-  it('writes nothing when the pull request has moved past the shards\' commit', async () => {
+  it("writes nothing when the pull request has moved past the shards' commit", async () => {
     github.movePull(7, SHA_B)
     try {
       const comment = { ...ourComments()[0] }
@@ -283,9 +292,7 @@ describe('sharded renders', () => {
     const whole = await shardRun('', {}, { comment: 'false' })
     expect(whole.code).toBe(0)
     expect(emulator.stats.rendersCreated).toBe(0)
-    expect(whole.results.map((r) => r.idempotency_key)).toEqual(
-      [...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key)
-    )
+    expect(whole.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
     expect(whole.outputs['shard-manifest']).toBeUndefined()
   })
 
@@ -298,7 +305,10 @@ describe('sharded renders', () => {
   })
 
   it('a bad entry fails every shard alike, even one that would not render it', async () => {
-    const bad = JSON.stringify([{ title: 'A', color: '#ff0000' }, { title: 'B', colour: '#00ff00' }])
+    const bad = JSON.stringify([
+      { title: 'A', color: '#ff0000' },
+      { title: 'B', colour: '#00ff00' }
+    ])
     const runs = await Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: bad })))
     for (const run of runs) {
       expect(run.code).toBe(1)

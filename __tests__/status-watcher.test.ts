@@ -61,7 +61,12 @@ class FakeBackend implements RenderBackend {
   }
 }
 
-const job = (name: string): RenderJob => ({ index: 1, name, variables: {}, settings: { composition: 'index.html', quality: 'standard', format: 'mp4', resolution: '1080p', aspectRatio: '16:9', title: name } })
+const job = (name: string): RenderJob => ({
+  index: 1,
+  name,
+  variables: {},
+  settings: { composition: 'index.html', quality: 'standard', format: 'mp4', resolution: '1080p', aspectRatio: '16:9', title: name }
+})
 
 function setup(options: Partial<WatcherOptions> = {}): { clock: { t: number }; backend: FakeBackend; watcher: StatusWatcher; log: string[] } {
   const clock = { t: 0 }

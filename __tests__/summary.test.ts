@@ -17,7 +17,10 @@ describe('job summary', () => {
   })
 
   it('puts durable links in the links column', () => {
-    const md = renderSummary([entry(1, {}, 'completed', { artifact_url: 'https://github.com/o/r/actions/runs/1/artifacts/9', release_asset_url: 'https://github.com/o/r/releases/download/v1/r-1.mp4' })], HEADER)
+    const md = renderSummary(
+      [entry(1, {}, 'completed', { artifact_url: 'https://github.com/o/r/actions/runs/1/artifacts/9', release_asset_url: 'https://github.com/o/r/releases/download/v1/r-1.mp4' })],
+      HEADER
+    )
     expect(md).toContain('| [artifact](https://github.com/o/r/actions/runs/1/artifacts/9) · [release asset](https://github.com/o/r/releases/download/v1/r-1.mp4) |')
   })
 

@@ -7,7 +7,6 @@ function ctx(index: number, variables: TemplateContext['variables'] = {}): Templ
   return { index, sha: SHA, variables }
 }
 
-
 describe('renderTemplate', () => {
   it('fills index, the short and full sha, and variables of every type', () => {
     const out = renderTemplate('{index}-{sha}-{title}-{n}-{dark}|{sha_full}', ctx(3, { title: 'Intro', n: 1.5, dark: false }), 'name')
@@ -34,15 +33,11 @@ describe('renderTemplate', () => {
   it('names an unknown placeholder, the entry, and lists what is available', () => {
     const error = inputError(() => renderTemplate('{colour}', ctx(5, { color: 'red', size: 2 }), 'name'))
     expect(error.input).toBe('name')
-    expect(error.message).toBe(
-      "Input 'name': unknown placeholder '{colour}' (entry 5); available: {index}, {sha}, {sha_full}, {color}, {size}"
-    )
+    expect(error.message).toBe("Input 'name': unknown placeholder '{colour}' (entry 5); available: {index}, {sha}, {sha_full}, {color}, {size}")
   })
 
   it('refuses an unclosed or stray brace, pointing at the escape', () => {
-    expect(inputError(() => renderTemplate('video-{index', ctx(1), 'name')).message).toContain(
-      "unclosed '{' at character 7"
-    )
+    expect(inputError(() => renderTemplate('video-{index', ctx(1), 'name')).message).toContain("unclosed '{' at character 7")
     expect(inputError(() => renderTemplate('a{b{index}', ctx(1), 'name')).message).toContain("unclosed '{' at character 2")
     expect(inputError(() => renderTemplate('a}b', ctx(1), 'name')).message).toContain("stray '}' at character 2 of \"a}b\"; write '}}'")
   })

@@ -46,13 +46,15 @@ function bodyOf(run: ActionRun): Record<string, unknown> {
 }
 
 function lineOf(file: string, needle: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1
+  )
 }
 
 function filesUnder(dir: string, rel = ''): string[] {
-  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(dir, path.posix.join(rel, e.name)) : [path.posix.join(rel, e.name)]
-  )
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.posix.join(rel, e.name)) : [path.posix.join(rel, e.name)]))
 }
 
 describe('a multi-scene template with a lint error', () => {
@@ -112,7 +114,9 @@ it('renders a registry block: its own entry file, 17 variables, 25 fps, 9:16, fo
   expect(run.results[0]?.status).toBe('completed')
   expect(Object.keys(run.results[0]?.variables ?? {})).toHaveLength(17)
   expect(bodyOf(run)).toMatchObject({ composition: 'promo-card.html', fps: 25, aspect_ratio: '9:16' })
-  const entries = uploadedZip(run).getEntries().map((e) => e.entryName)
+  const entries = uploadedZip(run)
+    .getEntries()
+    .map((e) => e.entryName)
   expect(entries).toEqual(filesUnder(path.join(FIXTURES, 'registry-block')).sort())
   expect(entries.filter((e) => /\.(mp4|m4a|woff2)$/.test(e))).toHaveLength(6)
 })

@@ -26,18 +26,16 @@ function recorder(): ProjectLog & { warnings: Array<{ message: string; file?: st
 
 describe('checkValues', () => {
   it('accepts a value of every type that fits its declaration', () => {
-    expect(
-      checkValues({ title: 'Hi', count: 10, accent: 'rgb(1 2 3 / 50%)', dark: true, locale: 'fr', font: 'Roboto', logo: 'https://cdn.example.com/l.png' }, DECLARED, 'variables')
-    ).toEqual([])
+    expect(checkValues({ title: 'Hi', count: 10, accent: 'rgb(1 2 3 / 50%)', dark: true, locale: 'fr', font: 'Roboto', logo: 'https://cdn.example.com/l.png' }, DECLARED, 'variables')).toEqual([])
   })
 
   it('names each wrong type with what was expected and what came', () => {
     const issues = checkValues({ title: 5, count: '3', accent: 7, dark: 'yes', font: false, logo: 1 }, DECLARED, 'matrix entry 2')
     expect(issues.map((i) => i.problem)).toEqual([
       "'title' is declared as string; expected a string, got a number 5.",
-      "'count' is declared as number; expected a number, got a string \"3\".",
+      '\'count\' is declared as number; expected a number, got a string "3".',
       "'accent' is declared as color; expected a CSS colour string, got a number 7.",
-      "'dark' is declared as boolean; expected true or false, got a string \"yes\".",
+      '\'dark\' is declared as boolean; expected true or false, got a string "yes".',
       "'font' is declared as font; expected a font family name, got a boolean false.",
       "'logo' is declared as image; expected an image URL or project path, got a number 1."
     ])
@@ -45,17 +43,13 @@ describe('checkValues', () => {
   })
 
   it('checks enum options, colours, ranges, lengths and image URLs', () => {
-    const problems = checkValues(
-      { locale: 'de', accent: '#12345', count: 0, title: 'A title that is too long', logo: 'javascript:alert(1)', font: ' ' },
-      DECLARED,
-      'variables'
-    ).map((i) => i.problem)
+    const problems = checkValues({ locale: 'de', accent: '#12345', count: 0, title: 'A title that is too long', logo: 'javascript:alert(1)', font: ' ' }, DECLARED, 'variables').map((i) => i.problem)
     expect(problems).toEqual([
-      "'locale' must be one of \"en\", \"fr\"; got \"de\".",
-      "'accent' is a color; \"#12345\" is not a CSS colour (use #rgb, #rrggbb, rgb(), hsl() or a colour name).",
+      '\'locale\' must be one of "en", "fr"; got "de".',
+      '\'accent\' is a color; "#12345" is not a CSS colour (use #rgb, #rrggbb, rgb(), hsl() or a colour name).',
       "'count' must be at least 1; got 0.",
       "'title' takes at most 12 characters; got 24.",
-      "'logo' is an image; the runtime refuses to load \"javascript:alert(1)\" (use a path inside the project, an http(s) URL or a data:image/ URI).",
+      '\'logo\' is an image; the runtime refuses to load "javascript:alert(1)" (use a path inside the project, an http(s) URL or a data:image/ URI).',
       "'font' is a font; expected a font family name, got an empty string."
     ])
     expect(checkValues({ count: 11 }, DECLARED, 'v')[0]?.problem).toBe("'count' must be at most 10; got 11.")
@@ -72,15 +66,27 @@ describe('checkValues', () => {
   it('compares enum values strictly, also for non-string options', () => {
     const numeric: DeclaredVariable[] = [{ id: 'n', type: 'enum', label: 'N', default: '1', options: [1, 2] }]
     expect(checkValues({ n: 1 }, numeric, 'v')).toEqual([])
-    expect(checkValues({ n: '1' }, numeric, 'v')[0]?.problem).toBe("'n' must be one of 1, 2; got \"1\".")
+    expect(checkValues({ n: '1' }, numeric, 'v')[0]?.problem).toBe('\'n\' must be one of 1, 2; got "1".')
   })
 })
 
 describe('isCssColor', () => {
-  it.each(['#fff', '#FFFA', '#7c3aed', '#7c3aed80', 'rebeccapurple', 'Transparent', 'currentColor', 'rgb(255, 0, 0)', 'rgba(0,0,0,.5)', 'rgb(1 2 3 / 50%)', 'hsl(120deg 50% 50%)', 'oklch(70% 0.1 200)', 'color(display-p3 1 0 0)', 'hwb(none 10% 20%)'])(
-    'accepts %s',
-    (value) => expect(isCssColor(value)).toBe(true)
-  )
+  it.each([
+    '#fff',
+    '#FFFA',
+    '#7c3aed',
+    '#7c3aed80',
+    'rebeccapurple',
+    'Transparent',
+    'currentColor',
+    'rgb(255, 0, 0)',
+    'rgba(0,0,0,.5)',
+    'rgb(1 2 3 / 50%)',
+    'hsl(120deg 50% 50%)',
+    'oklch(70% 0.1 200)',
+    'color(display-p3 1 0 0)',
+    'hwb(none 10% 20%)'
+  ])('accepts %s', (value) => expect(isCssColor(value)).toBe(true))
   it.each(['', '#12345', '#ggg', 'red-ish', 'rgb(1, 2)', 'rgb(1 2 3 4 5)', 'rgb(var(--x))', 'url(x.png)', 'color(1 0 0)', '7c3aed', 'blue;background:red'])('refuses %s', (value) =>
     expect(isCssColor(value)).toBe(false)
   )
@@ -112,9 +118,9 @@ describe('enforceVariables', () => {
     expect((error as Error).message).toBe(
       [
         '3 variable values do not match the declarations in video/index.html:',
-        "  - variables: 'accent' is a color; \"nope\" is not a CSS colour (use #rgb, #rrggbb, rgb(), hsl() or a colour name).",
-        "  - matrix entry 1: 'locale' must be one of \"en\", \"fr\"; got \"xx\".",
-        "  - matrix entry 2: 'count' is declared as number; expected a number, got a string \"many\".",
+        '  - variables: \'accent\' is a color; "nope" is not a CSS colour (use #rgb, #rrggbb, rgb(), hsl() or a colour name).',
+        '  - matrix entry 1: \'locale\' must be one of "en", "fr"; got "xx".',
+        '  - matrix entry 2: \'count\' is declared as number; expected a number, got a string "many".',
         'Fix the values, declare the variables in data-composition-variables, or set strict-variables: false to send them anyway.'
       ].join('\n')
     )
@@ -140,8 +146,8 @@ describe('enforceVariables', () => {
 
   it('warns about declarations the runtime ignores', () => {
     const log = recorder()
-    enforceVariables(composition(DECLARED, ["entry 8 ('x'): no string \"label\""]), {}, [{}], true, log)
-    expect(log.warnings[0]?.message).toBe("video/index.html: the runtime ignores this declaration in data-composition-variables: entry 8 ('x'): no string \"label\".")
+    enforceVariables(composition(DECLARED, ['entry 8 (\'x\'): no string "label"']), {}, [{}], true, log)
+    expect(log.warnings[0]?.message).toBe('video/index.html: the runtime ignores this declaration in data-composition-variables: entry 8 (\'x\'): no string "label".')
   })
 })
 

@@ -122,7 +122,8 @@ describe('action.yml', () => {
 
   it('declares every output the sources set', () => {
     const set = new Set<string>()
-    for (const file of ['publish/outputs.ts', 'shard/shard-outputs.ts', 'local/renderer-cache.ts']) for (const m of readFileSync(path.join(REPO_ROOT, 'src', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
+    for (const file of ['publish/outputs.ts', 'shard/shard-outputs.ts', 'local/renderer-cache.ts'])
+      for (const m of readFileSync(path.join(REPO_ROOT, 'src', file), 'utf8').matchAll(/setOutput\('([a-z-]+)'/g)) set.add(m[1])
     expect([...set].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 

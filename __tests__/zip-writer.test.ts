@@ -28,11 +28,7 @@ async function source(name: string, content: string | Buffer): Promise<ZipSource
 describe('writeZip', () => {
   it('stores already-compressed media as is and deflates the rest', async () => {
     const clip = randomBytes(64 * 1024)
-    const entries = [
-      await source('assets/clip.MP4', clip),
-      await source('assets/logo.png', randomBytes(1000)),
-      await source('index.html', '<html>'.repeat(1000))
-    ]
+    const entries = [await source('assets/clip.MP4', clip), await source('assets/logo.png', randomBytes(1000)), await source('index.html', '<html>'.repeat(1000))]
     const out = join(dir, 'out.zip')
     const written = await writeZip(entries, out)
     const bytes = await readFile(out)

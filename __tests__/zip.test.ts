@@ -101,14 +101,7 @@ describe('exclusions', () => {
         '!.git/HEAD'
       ].join('\n')
     })
-    expect(await paths()).toEqual([
-      '.well-known/info.json',
-      'art/cover.png',
-      'coverage/report.html',
-      'dist/keep.js',
-      'drafts/final.html',
-      'index.html'
-    ])
+    expect(await paths()).toEqual(['.well-known/info.json', 'art/cover.png', 'coverage/report.html', 'dist/keep.js', 'drafts/final.html', 'index.html'])
   })
 
   it('re-includes a whole default folder with `!dist/`', async () => {
@@ -223,9 +216,7 @@ describe('symlinks', () => {
   it('reports a dangling link and a link loop', async () => {
     await write(join(workspace, 'proj'), { 'index.html': 'x' })
     await symlink('nowhere.png', join(workspace, 'proj/broken.png'))
-    expect((await rejection(listProjectFiles('proj', workspace))).message).toContain(
-      "Symlink 'proj/broken.png' points to 'nowhere.png', which does not exist"
-    )
+    expect((await rejection(listProjectFiles('proj', workspace))).message).toContain("Symlink 'proj/broken.png' points to 'nowhere.png', which does not exist")
     await rm(join(workspace, 'proj/broken.png'))
     await mkdir(join(workspace, 'proj/a'))
     await symlink('..', join(workspace, 'proj/a/up'))
@@ -277,15 +268,7 @@ describe('buildProjectZip', () => {
   it('sorts entries by byte order and pins times, attributes and host', async () => {
     await write(join(workspace, 'proj'), files)
     const result = await buildProjectZip('proj', workspace, join(base, 'out.zip'))
-    const expectedOrder = [
-      'Zeta.txt',
-      'assets/Logo.svg',
-      'assets/empty.txt',
-      'assets/logo.svg',
-      'compositions/a.html',
-      'compositions/b.html',
-      'index.html'
-    ]
+    const expectedOrder = ['Zeta.txt', 'assets/Logo.svg', 'assets/empty.txt', 'assets/logo.svg', 'compositions/a.html', 'compositions/b.html', 'index.html']
     expect(result.files.map((f) => f.path)).toEqual(expectedOrder)
 
     const zip = new AdmZip(result.zipPath)

@@ -24,12 +24,7 @@ export const BUSY_SCENARIOS: Array<{ scenario: string; otherClients: OtherClient
   { scenario: 'a burst of 25 renders by another job just after ours', otherClients: { burst: { creates: 10, count: 25 } } }
 ]
 
-export async function runBusyAccounts(opts: {
-  apiKey: string
-  baseOptions: EmulatorOptions
-  sha: (label: string) => string
-  log: (line: string) => void
-}): Promise<BusyRow[]> {
+export async function runBusyAccounts(opts: { apiKey: string; baseOptions: EmulatorOptions; sha: (label: string) => string; log: (line: string) => void }): Promise<BusyRow[]> {
   const n = 10
   const rows: BusyRow[] = []
   for (const { scenario, otherClients } of BUSY_SCENARIOS) {

@@ -77,7 +77,14 @@ export async function runLocalShards(opts: { entries: number; log: (line: string
     const runs = await Promise.all(jobs.map((job) => job()))
     const wallMs = preciseNow() - started
     const results = runs.flatMap((r) => r.results)
-    for (const r of runs) if (r.code !== 0) opts.log(`local shards: ${label} exited ${r.code}: ${r.stdout.split('\n').filter((l) => l.startsWith('::error::')).join(' ')}`)
+    for (const r of runs)
+      if (r.code !== 0)
+        opts.log(
+          `local shards: ${label} exited ${r.code}: ${r.stdout
+            .split('\n')
+            .filter((l) => l.startsWith('::error::'))
+            .join(' ')}`
+        )
     return {
       label,
       concurrentRenders: Math.min(opts.entries, jobs.length * base.slotsPerJob),

@@ -71,7 +71,10 @@ const num = (name: keyof typeof args): number => {
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got '${String(args[name])}'`)
   return value
 }
-const sizes = String(args.sizes).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0)
+const sizes = String(args.sizes)
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0)
 const concurrency = num('concurrency')
 const renderMs = num('render-ms')
 const jitterMs = num('jitter-ms')
@@ -118,8 +121,7 @@ function checkAction(run: ActionRun, n: number, label: string): void {
 }
 
 /** The status watcher among other clients' renders, at the render time the issue measured. */
-const busyRuns = (): Promise<BusyRow[]> =>
-  runBusyAccounts({ apiKey: API_KEY, baseOptions: emulatorOptions(21, { renderMs: num('busy-render-ms'), renderJitterMs: 500 }), sha: shaFor, log })
+const busyRuns = (): Promise<BusyRow[]> => runBusyAccounts({ apiKey: API_KEY, baseOptions: emulatorOptions(21, { renderMs: num('busy-render-ms'), renderJitterMs: 500 }), sha: shaFor, log })
 
 const LOCAL_SHARDS_OUT = path.join(REPO_ROOT, 'bench', 'results', 'local-shards.json')
 const localShards = async (): Promise<void> => {
@@ -251,7 +253,13 @@ if (args.cli) {
     log(`CLI: ${n} call${n === 1 ? '' : 's'}, ${parallel} at a time`)
     const { run, calls } = await measure(n, parallel)
     const rss = run.calls.map((c) => Math.round(c.peakRssMb ?? 0))
-    row.parallel = { wallMs: run.wallMs, measured: true, processes: parallel, ...failures(run), ...(parallel < n ? { note: `${parallel} processes at a time: ${n} at once would need ~${Math.round((n * median(rss)) / 1024)} GB` } : {}) }
+    row.parallel = {
+      wallMs: run.wallMs,
+      measured: true,
+      processes: parallel,
+      ...failures(run),
+      ...(parallel < n ? { note: `${parallel} processes at a time: ${n} at once would need ~${Math.round((n * median(rss)) / 1024)} GB` } : {})
+    }
     row.calls ??= calls
     row.callRssMb = [...(row.callRssMb ?? []), ...rss]
     row.cpuMs ??= run.calls.reduce((sum, c) => sum + (c.cpuMs ?? 0), 0)
@@ -268,7 +276,12 @@ const targets: Target[] = []
 const one = actionRows.find((r) => r.n === 1) ?? actionRows[0]
 if (one) {
   const same = actionRows.every((r) => r.calls.bytesUploaded === one.calls.bytesUploaded && r.calls.uploads === 3)
-  targets.push({ name: 'bytes uploaded equal one zip for any N', target: `${one.calls.bytesUploaded} B, 3 upload calls`, value: actionRows.map((r) => `${r.n}: ${r.calls.bytesUploaded} B`).join(', '), met: same })
+  targets.push({
+    name: 'bytes uploaded equal one zip for any N',
+    target: `${one.calls.bytesUploaded} B, 3 upload calls`,
+    value: actionRows.map((r) => `${r.n}: ${r.calls.bytesUploaded} B`).join(', '),
+    met: same
+  })
 }
 const largest = actionRows[actionRows.length - 1]
 if (largest) {
@@ -315,7 +328,13 @@ targets.push({ name: 'start-up to first request (median)', target: '< 300 ms', v
 const report: BenchReport = {
   generatedAt: new Date().toISOString(),
   durationS: Math.round((Date.now() - benchStarted) / 1000),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: { start: loadAtStart.map(round2), end: os.loadavg().map(round2) } },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: { start: loadAtStart.map(round2), end: os.loadavg().map(round2) }
+  },
   settings: { renderMs, jitterMs, queueMs, concurrency, accountConcurrency: concurrency, cliVersion: CLI_VERSION, cliPollSeconds: 10, project: path.relative(REPO_ROOT, EXAMPLE) },
   action: actionRows,
   startup: { samplesMs: startupSamples.map(Math.round), medianMs: Math.round(startupMedian), minMs: Math.round(Math.min(...startupSamples)) },
@@ -339,7 +358,11 @@ function failures(run: CliMatrixRun): { failed?: number; failure?: string } {
 }
 
 function lastLines(text: string): string {
-  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   return lines.slice(-2).join(' ').slice(0, 200)
 }
 

@@ -71,8 +71,7 @@ const verboseLog = values.verbose ? (line: string) => process.stdout.write(`${li
 const selected = await selectEngine(engineChoice, { log: verboseLog })
 if (selected.notice) process.stdout.write(`${selected.notice}\n`)
 
-const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
-  value === undefined ? {} : ({ [key]: value } as Record<K, V>)
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
 
 const emulator = await startEmulator({
   port: num('port', values.port) ?? 4010,
@@ -84,9 +83,7 @@ const emulator = await startEmulator({
   ...optional('latencyMs', num('latency-ms', values['latency-ms'])),
   ...optional('maxConcurrentRenders', num('max-concurrent', values['max-concurrent'])),
   ...optional('seed', num('seed', values.seed)),
-  ...(failTitle
-    ? { failRender: (body) => (failTitle.test(body.title ?? '') ? `Render failed: title matched --fail-title ${failTitle.source}` : undefined) }
-    : {}),
+  ...(failTitle ? { failRender: (body) => (failTitle.test(body.title ?? '') ? `Render failed: title matched --fail-title ${failTitle.source}` : undefined) } : {}),
   engine: selected.engine,
   ...(verboseLog ? { log: verboseLog } : {})
 })

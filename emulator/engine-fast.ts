@@ -78,8 +78,7 @@ let encoderModule: Promise<{ createH264MP4Encoder(): Promise<H264Encoder> }> | u
 function loadEncoder(): Promise<{ createH264MP4Encoder(): Promise<H264Encoder> }> {
   encoderModule ??= (async () => {
     const events = ['uncaughtException', 'unhandledRejection']
-    const listeners = (event: string): Array<(...args: unknown[]) => void> =>
-      (process as NodeJS.EventEmitter).listeners(event) as Array<(...args: unknown[]) => void>
+    const listeners = (event: string): Array<(...args: unknown[]) => void> => (process as NodeJS.EventEmitter).listeners(event) as Array<(...args: unknown[]) => void>
     const before = new Map(events.map((event) => [event, listeners(event)]))
     const mod = await import('h264-mp4-encoder')
     for (const event of events) {
@@ -105,15 +104,7 @@ function serialise<T>(task: () => Promise<T>): Promise<T> {
   return run
 }
 
-async function encode(
-  width: number,
-  height: number,
-  fps: number,
-  qp: number,
-  frameCount: number,
-  frame: (index: number) => Uint8Array,
-  signal: AbortSignal | undefined
-): Promise<Buffer> {
+async function encode(width: number, height: number, fps: number, qp: number, frameCount: number, frame: (index: number) => Uint8Array, signal: AbortSignal | undefined): Promise<Buffer> {
   // Checked only before starting: deleting an encoder before finalize() aborts the WASM module,
   // and one encode takes ~100 ms, so queued encodes are skipped and a running one completes.
   signal?.throwIfAborted()

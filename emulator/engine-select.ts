@@ -22,10 +22,7 @@ export interface SelectedEngine {
  * `hyperframes`: the real renderer, or an error. `fast`: the flat-colour test engine. `auto`: the
  * real renderer when Chrome, ffmpeg and Node >= 22 are here, else the fast engine with a notice.
  */
-export async function selectEngine(
-  choice: EngineChoice,
-  options: { cacheRoot?: string; log?: (line: string) => void; maxParallel?: number; env?: NodeJS.ProcessEnv } = {}
-): Promise<SelectedEngine> {
+export async function selectEngine(choice: EngineChoice, options: { cacheRoot?: string; log?: (line: string) => void; maxParallel?: number; env?: NodeJS.ProcessEnv } = {}): Promise<SelectedEngine> {
   const log = options.log ?? (() => undefined)
   if (choice === 'fast') return { engine: createFastEngine({ log }) }
   if (choice === 'auto') {

@@ -5,10 +5,7 @@ const RETENTION_MS = 24 * 60 * 60 * 1000
 
 type Entry = { state: 'in_progress' } | { state: 'done'; result: ApiResult; storedAt: number }
 
-export type Claim =
-  | { kind: 'replay'; result: ApiResult }
-  | { kind: 'in_progress' }
-  | { kind: 'claimed'; finish(result: ApiResult): void; abandon(): void }
+export type Claim = { kind: 'replay'; result: ApiResult } | { kind: 'in_progress' } | { kind: 'claimed'; finish(result: ApiResult): void; abandon(): void }
 
 /**
  * Idempotency-Key records, scoped per route *with* its path parameters (the same key on another

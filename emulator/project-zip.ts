@@ -22,13 +22,14 @@ export function openProject(zipBytes: Buffer, composition: string | null | undef
   } catch (err) {
     throw invalid(`Composition zip is invalid: ${(err as Error).message}`)
   }
-  const names = zip.getEntries().filter((entry) => !entry.isDirectory).map((entry) => entry.entryName)
+  const names = zip
+    .getEntries()
+    .filter((entry) => !entry.isDirectory)
+    .map((entry) => entry.entryName)
   const entry = zip.getEntry(entryPath)
   if (!entry || entry.isDirectory) {
     const nested = names.find((name) => name.endsWith(`/${entryPath}`))
-    const hint = nested
-      ? ` Found '${nested}': zip the folder's contents, not the folder, so '${entryPath}' sits at the root.`
-      : ''
+    const hint = nested ? ` Found '${nested}': zip the folder's contents, not the folder, so '${entryPath}' sits at the root.` : ''
     throw invalid(`Composition zip is invalid or missing ${entryPath}.${hint}`)
   }
   const html = entry.getData().toString('utf8')
@@ -95,9 +96,7 @@ function looksLikeColour(value: string): boolean {
 /** Options may be plain values or {value, label} objects; anything else disables the check. */
 function enumValues(options: unknown): unknown[] | undefined {
   if (!Array.isArray(options) || options.length === 0) return undefined
-  return options.map((option: unknown) =>
-    typeof option === 'object' && option !== null && 'value' in option ? (option as { value: unknown }).value : option
-  )
+  return options.map((option: unknown) => (typeof option === 'object' && option !== null && 'value' in option ? (option as { value: unknown }).value : option))
 }
 
 function normaliseEntryPath(composition: string | null | undefined): string {

@@ -76,7 +76,11 @@ export class Renders {
   private created = 0
 
   constructor(private readonly deps: RenderDeps) {
-    this.queue = new RenderQueue(deps.options.maxConcurrentRenders, (r) => this.startRendering(r), (r) => r.deleted)
+    this.queue = new RenderQueue(
+      deps.options.maxConcurrentRenders,
+      (r) => this.startRendering(r),
+      (r) => r.deleted
+    )
     const others = deps.options.otherClients
     const older = others.olderRenders ?? 0
     const start = Math.floor(Date.now() / 1000) - 3600
@@ -123,7 +127,10 @@ export class Renders {
     const project = openProject(zip, body.composition)
     checkVariables(project.info, body.variables)
     const aspectRatio = body.aspect_ratio ?? '16:9'
-    this.warnOnAspectMismatch(project.info.root === undefined ? undefined : { w: numericAttribute(project.info.root, 'data-width'), h: numericAttribute(project.info.root, 'data-height') }, aspectRatio)
+    this.warnOnAspectMismatch(
+      project.info.root === undefined ? undefined : { w: numericAttribute(project.info.root, 'data-width'), h: numericAttribute(project.info.root, 'data-height') },
+      aspectRatio
+    )
 
     const record: RenderRecord = {
       id: randomBytes(16).toString('hex'),
@@ -182,15 +189,17 @@ export class Renders {
   }
 
   snapshot(): RenderSnapshot[] {
-    return [...this.records.values()].filter((r) => !r.otherClient).map((r) => ({
-      render_id: r.id,
-      status: r.status,
-      body: r.body,
-      ...(r.idempotencyKey !== undefined ? { idempotencyKey: r.idempotencyKey } : {}),
-      ...(r.video !== undefined ? { video: r.video } : {}),
-      ...(r.failureMessage !== undefined ? { failure_message: r.failureMessage } : {}),
-      ...(r.completedAtMs !== undefined ? { completedAtMs: r.completedAtMs } : {})
-    }))
+    return [...this.records.values()]
+      .filter((r) => !r.otherClient)
+      .map((r) => ({
+        render_id: r.id,
+        status: r.status,
+        body: r.body,
+        ...(r.idempotencyKey !== undefined ? { idempotencyKey: r.idempotencyKey } : {}),
+        ...(r.video !== undefined ? { video: r.video } : {}),
+        ...(r.failureMessage !== undefined ? { failure_message: r.failureMessage } : {}),
+        ...(r.completedAtMs !== undefined ? { completedAtMs: r.completedAtMs } : {})
+      }))
   }
 
   videoBytes(id: string): Buffer | undefined {
@@ -216,7 +225,12 @@ export class Renders {
       case 'asset_id':
         return this.deps.uploads.zipFor(project.asset_id)
       case 'url':
-        throw new ApiError(400, 'invalid_parameter', "project.type 'url' is not supported by the emulator (it never fetches from the network): upload the zip with POST /v3/assets/direct-uploads and pass {type: 'asset_id'}, or send {type: 'base64'}.", 'project')
+        throw new ApiError(
+          400,
+          'invalid_parameter',
+          "project.type 'url' is not supported by the emulator (it never fetches from the network): upload the zip with POST /v3/assets/direct-uploads and pass {type: 'asset_id'}, or send {type: 'base64'}.",
+          'project'
+        )
       case 'base64': {
         if (project.media_type !== 'application/zip') {
           throw new ApiError(400, 'invalid_parameter', `project.media_type must be 'application/zip', got '${project.media_type}'.`, 'project')
@@ -263,10 +277,7 @@ export class Renders {
     )
   }
 
-  private finish(
-    record: RenderRecord,
-    outcome: { result?: { video: Buffer; thumbnail: Buffer; duration: number }; failure?: string }
-  ): void {
+  private finish(record: RenderRecord, outcome: { result?: { video: Buffer; thumbnail: Buffer; duration: number }; failure?: string }): void {
     if (this.deps.timers.isClosed) return
     // completedAtMs is on the request log's clock (tests compare the two); completed_at is the API's, skewed as configured.
     record.completedAtMs = performance.timeOrigin + performance.now()

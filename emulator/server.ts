@@ -4,17 +4,7 @@ import { hasCredentialHeader, requireApiKey } from './auth.js'
 import { serveDownload } from './downloads.js'
 import { createFastEngine } from './engine-fast.js'
 import { FaultInjector, type FaultAction, type FaultRule } from './faults.js'
-import {
-  ApiError,
-  BodyTooLarge,
-  errorBody,
-  header,
-  readBody,
-  resultFromError,
-  sendResult,
-  sendStorageError,
-  type ApiResult
-} from './http-io.js'
+import { ApiError, BodyTooLarge, errorBody, header, readBody, resultFromError, sendResult, sendStorageError, type ApiResult } from './http-io.js'
 import { IDEMPOTENCY_KEY_PATTERN, IdempotencyStore, type Claim } from './idempotency.js'
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js'
 import { Presigner } from './presign.js'
@@ -296,4 +286,3 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1'
   return host.includes(':') ? `[${host}]` : host
 }
-

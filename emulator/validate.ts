@@ -40,10 +40,7 @@ export interface DirectUploadBody {
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
-const CREATE_FIELDS = [
-  'project', 'fps', 'quality', 'format', 'resolution', 'aspect_ratio',
-  'composition', 'variables', 'title', 'callback_id', 'callback_url'
-] as const
+const CREATE_FIELDS = ['project', 'fps', 'quality', 'format', 'resolution', 'aspect_ratio', 'composition', 'variables', 'title', 'callback_id', 'callback_url'] as const
 
 const bad = (param: string, message: string): ApiError => new ApiError(400, 'invalid_parameter', message, param)
 
@@ -191,7 +188,10 @@ function checksum(value: unknown): string {
 function checkComposition(composition: string): void {
   const segments = composition.split('/')
   if (composition.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..')) {
-    throw bad('composition', `composition must be a path relative to the project root such as 'index.html' or 'compositions/intro.html' (no './', '..', leading '/' or backslashes), got '${composition}'.`)
+    throw bad(
+      'composition',
+      `composition must be a path relative to the project root such as 'index.html' or 'compositions/intro.html' (no './', '..', leading '/' or backslashes), got '${composition}'.`
+    )
   }
 }
 

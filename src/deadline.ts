@@ -6,7 +6,10 @@ import { UserError } from './user-error.js'
  */
 export class DeadlineError extends UserError {
   override name = 'DeadlineError'
-  constructor(readonly operation: string, detail: string) {
+  constructor(
+    readonly operation: string,
+    detail: string
+  ) {
     super(`${operation}: timeout-minutes ran out ${detail}`)
   }
 }

@@ -161,12 +161,20 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
   const zip = await packageProject(project, projectLog, process.env.RUNNER_TEMP || undefined)
   try {
     state.lint = zip.lint
-    core.info(`Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`)
+    core.info(
+      `Packed ${zip.files.length} files from '${path.relative(ctx.workspace, inputs.projectDir) || '.'}' into ${formatBytes(zip.size)} (sha256 ${zip.sha256.slice(0, 12)}) in ${((Date.now() - packStarted) / 1000).toFixed(1)} s.`
+    )
     const rerun = inputs.rerender ? { runId: ctx.runId, attempt: ctx.runAttempt } : undefined
     state.outcomes = keyJobs(jobs, { sha: ctx.sha, zipSha256: zip.sha256, rerun }).map(({ job, key }) => ({ job, key, status: inputs.dryRun ? 'planned' : 'pending' }))
     if (shard) {
       // Planned, checked and keyed as a whole above; only now cut down to this shard's entries.
-      state.shardPlan = { shard, totalEntries: jobs.length, entryNames: jobs.map((j) => j.name), commentKey: githubInputs.commentKey, planDigest: planDigest({ backend, composition: inputs.composition, zipSha256: zip.sha256, jobs }) }
+      state.shardPlan = {
+        shard,
+        totalEntries: jobs.length,
+        entryNames: jobs.map((j) => j.name),
+        commentKey: githubInputs.commentKey,
+        planDigest: planDigest({ backend, composition: inputs.composition, zipSha256: zip.sha256, jobs })
+      }
       state.outcomes = selectShard(state.outcomes, shard, backend, { info: (l) => core.info(l), notice: (l) => core.notice(l) })
       if (state.outcomes.length === 0) return undefined
     }
@@ -284,17 +292,15 @@ async function publish(state: RunState, failure: string | undefined, signal: Abo
   if (state.plan) for (const line of planLines(results, state.plan)) core.info(line)
   const s0 = state.settings ?? state.inputs?.settings
   // What the run cost (or, dry, would cost): "never pays twice" made visible.
-  const costLine = !s0 || state.skipped || state.outcomes.length === 0
-    ? undefined
-    : state.inputs?.dryRun
-      ? `Dry run: ${dryRunCost(state.outcomes.length, state.declaredSeconds, s0.resolution)}.`
-      : closingLine(state.outcomes, Date.now() - startedAt, runCost(state.outcomes, s0.resolution), state.backend === 'local')
+  const costLine =
+    !s0 || state.skipped || state.outcomes.length === 0
+      ? undefined
+      : state.inputs?.dryRun
+        ? `Dry run: ${dryRunCost(state.outcomes.length, state.declaredSeconds, s0.resolution)}.`
+        : closingLine(state.outcomes, Date.now() - startedAt, runCost(state.outcomes, s0.resolution), state.backend === 'local')
   const error = [failure, release?.failure].filter(Boolean).join(' ') || undefined
   // The failed renders have their rows and their messages below; the header only says the step failed.
-  const shownFailure =
-    failure && failure === state.renderFailure && state.inputs
-      ? `${failureHeadline(state.outcomes, state.inputs.failOn)}.`
-      : failure
+  const shownFailure = failure && failure === state.renderFailure && state.inputs ? `${failureHeadline(state.outcomes, state.inputs.failOn)}.` : failure
   const s = state.settings ?? state.inputs?.settings
   const header: ReportHeader = {
     sha: state.ctx?.sha ?? '',

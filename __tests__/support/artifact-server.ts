@@ -293,9 +293,7 @@ export async function startArtifactServer(options: ArtifactServerOptions = {}): 
       if (!artifact.finalized || !artifact.bytes) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.')
       record.operation = 'get-blob'
       record.status = 200
-      res
-        .writeHead(200, { ...headers, 'content-type': artifact.mimeType ?? 'application/octet-stream', 'content-length': String(artifact.bytes.length) })
-        .end(artifact.bytes)
+      res.writeHead(200, { ...headers, 'content-type': artifact.mimeType ?? 'application/octet-stream', 'content-length': String(artifact.bytes.length) }).end(artifact.bytes)
       return
     }
     if (req.method !== 'PUT' || (comp !== 'block' && comp !== 'blocklist')) {

@@ -33,10 +33,7 @@ export interface FaultProxy {
   close(): Promise<void>
 }
 
-export async function startFaultProxy(
-  target: { url: string; storageUrl: string },
-  decide: (req: ProxiedRequest) => ProxyFault | undefined
-): Promise<FaultProxy> {
+export async function startFaultProxy(target: { url: string; storageUrl: string }, decide: (req: ProxiedRequest) => ProxyFault | undefined): Promise<FaultProxy> {
   const counts = new Map<ProxyLabel, number>()
   const sockets = new Set<Socket>()
   let self = ''

@@ -190,11 +190,18 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       }
       if ((m = /^GET \/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
         const sha = m[1]
-        return send(200, pulls.filter((p) => p.sha === sha).map((p) => ({ number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` })))
+        return send(
+          200,
+          pulls
+            .filter((p) => p.sha === sha)
+            .map((p) => ({ number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` }))
+        )
       }
       if ((m = /^GET \/pulls\/(\d+)$/.exec(route))) {
         const p = pulls.find((x) => x.number === Number(m?.[1]))
-        return p ? send(200, { number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` }) : send(404, { message: 'Not Found' })
+        return p
+          ? send(200, { number: p.number, state: p.state, head: { sha: p.sha, ref: `branch-${p.number}` }, html_url: `https://github.com/${repository}/pull/${p.number}` })
+          : send(404, { message: 'Not Found' })
       }
       if ((m = /^GET \/releases\/tags\/(.+)$/.exec(route))) {
         const r = releases.find((x) => x.tag === decodeURIComponent(m?.[1] ?? '') && !x.draft)
@@ -207,7 +214,13 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
       }
       if ((m = /^GET \/releases\/(\d+)\/assets$/.exec(route))) {
         const r = releases.find((x) => x.id === Number(m?.[1]))
-        return r ? paginate(u, r.assets.map((a) => assetJson(r, a)), send) : send(404, { message: 'Not Found' })
+        return r
+          ? paginate(
+              u,
+              r.assets.map((a) => assetJson(r, a)),
+              send
+            )
+          : send(404, { message: 'Not Found' })
       }
       if ((m = /^DELETE \/releases\/assets\/(\d+)$/.exec(route))) {
         if (forbid('releases')) return
@@ -226,14 +239,7 @@ export async function startGitHubServer(opts: { token?: string; repository?: str
     }
   }
 
-  function uploadAsset(
-    releaseId: number,
-    u: URL,
-    req: IncomingMessage,
-    body: Buffer,
-    send: (status: number, body?: unknown) => void,
-    forbid: (area: ForbiddenArea) => boolean
-  ): void {
+  function uploadAsset(releaseId: number, u: URL, req: IncomingMessage, body: Buffer, send: (status: number, body?: unknown) => void, forbid: (area: ForbiddenArea) => boolean): void {
     if (forbid('releases')) return
     const r = releases.find((x) => x.id === releaseId)
     if (!r) return send(404, { message: 'Not Found' })

@@ -39375,9 +39375,7 @@ function readRunContext(env = process.env) {
         pullRequest: typeof pr?.number === 'number' ? pr.number : issuePr,
         headRepository: typeof pr?.head?.repo?.full_name === 'string' ? pr.head.repo.full_name : undefined,
         actor: env.GITHUB_ACTOR ?? '',
-        release: context.eventName === 'release' && typeof release?.tag_name === 'string'
-            ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined }
-            : undefined
+        release: context.eventName === 'release' && typeof release?.tag_name === 'string' ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined } : undefined
     };
 }
 
@@ -39445,11 +39443,7 @@ function truncate(text, max) {
  * angle brackets, so a variable holding `<!--` cannot hide the rest of the report.
  */
 function escapeCell(text, max = Infinity) {
-    return truncate(head(text, max).replace(/\r?\n/g, ' '), max)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|');
+    return truncate(head(text, max).replace(/\r?\n/g, ' '), max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
 /**
  * Text as a code span (`…`), inside a table cell or not: entities would show literally there, so
@@ -40027,7 +40021,10 @@ const MAX_ATTEMPTS = 6;
 const DAY_MS = 86_400_000;
 /** `<comment-key>/<scope>/`, with the key made one safe path segment (plus a hash, so `a/b` and `a-b` differ). */
 function previewFolder(commentKey, scope) {
-    const slug = commentKey.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'previews';
+    const slug = commentKey
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .replace(/^[-.]+|[-.]+$/g, '')
+        .slice(0, 60) || 'previews';
     const hash = (0,external_node_crypto_.createHash)('sha256').update(commentKey).digest('hex').slice(0, 8);
     return `${slug}-${hash}/${scope.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
 }
@@ -40511,18 +40508,8 @@ function renderSummary(results, header, limits = DEFAULT_SUMMARY_LIMITS) {
         return head.join('\n') + '\n';
     const vars = differingVariables(results);
     const columns = ['#', 'Name', ...vars.map((v) => escapeCell(v, 60)), 'Status', 'Duration', 'Links', 'Render id'];
-    const rows = results.map((r) => tableRow([
-        String(r.index),
-        escapeCell(r.name),
-        ...vars.map((k) => variableCell(r, k, summary_MAX_VALUE_CHARS)),
-        statusCell(r.status),
-        durationCell(r),
-        summary_linksCell(r),
-        r.render_id ? code(r.render_id) : ''
-    ]));
-    const failures = results
-        .filter((r) => r.failure_message)
-        .map((r) => failureLine(r, summary_MAX_FAILURE_CHARS));
+    const rows = results.map((r) => tableRow([String(r.index), escapeCell(r.name), ...vars.map((k) => variableCell(r, k, summary_MAX_VALUE_CHARS)), statusCell(r.status), durationCell(r), summary_linksCell(r), r.render_id ? code(r.render_id) : '']));
+    const failures = results.filter((r) => r.failure_message).map((r) => failureLine(r, summary_MAX_FAILURE_CHARS));
     const collapse = results.length > limits.collapseRows;
     const compose = (shownRows, shownFailures) => {
         const lines = [...head];
@@ -40557,12 +40544,7 @@ function headLines(results, header) {
         : header.invalidInputs
             ? '## 🎬 HyperFrames renders: Not rendered: invalid inputs'
             : `## 🎬 HyperFrames renders: ${tally(results)}`;
-    const lines = [
-        title,
-        '',
-        `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`,
-        ''
-    ];
+    const lines = [title, '', `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`, ''];
     const lint = lintLine(header);
     if (lint)
         lines.push(lint, '');
@@ -40689,7 +40671,10 @@ function readGitHubInputs(ctx, token, project) {
  * (or two steps) rendering different compositions on one PR keep a comment each.
  */
 function defaultCommentKey(workspace, projectPath, composition) {
-    const rel = path.relative(workspace, path.resolve(workspace, projectPath.trim() || '.')).split(path.sep).join('/');
+    const rel = path
+        .relative(workspace, path.resolve(workspace, projectPath.trim() || '.'))
+        .split(path.sep)
+        .join('/');
     return path.posix.join(rel || '.', composition.trim() || 'index.html');
 }
 /** The `release` input, else the release of a `release` event, else none. */
@@ -41035,7 +41020,7 @@ const HINTS = {
 const STATUS_HINTS = {
     401: HINTS.authentication_failed,
     402: HINTS.insufficient_credit,
-    403: 'The api-key has no access to this HyperFrames call: check the key\'s workspace and plan.'
+    403: "The api-key has no access to this HyperFrames call: check the key's workspace and plan."
 };
 /**
  * An error answered by the API (or the API's origin), carrying the contract's error fields. The
@@ -41639,9 +41624,7 @@ function expandGitHubMatrix(raw, input, limit) {
             result.push({ ...include.values });
     }
     if (result.length === 0) {
-        throw new InputError(input, productSize > 0
-            ? `exclude removes all ${productSize} combinations, leaving nothing to render`
-            : 'has no matrix keys and no include entries, so it yields no renders');
+        throw new InputError(input, productSize > 0 ? `exclude removes all ${productSize} combinations, leaving nothing to render` : 'has no matrix keys and no include entries, so it yields no renders');
     }
     return result;
 }
@@ -41842,12 +41825,8 @@ function describeCollision(members, names, contexts) {
     // Point at the variables that actually tell these renders apart: the fix is to use one of them.
     const keys = new Set(group.flatMap((vars) => Object.keys(vars)));
     const differing = [...keys].filter((key) => new Set(group.map((vars) => JSON.stringify(vars[key]))).size > 1);
-    const hint = differing.length > 0
-        ? `add {index} or a variable that differs between them: ${differing.map((k) => `{${k}}`).join(', ')}`
-        : 'their variables are identical, so add {index}';
-    const list = entries.length === 2
-        ? `entries ${entries[0]} and ${entries[1]} both give`
-        : `entries ${entries.slice(0, -1).join(', ')} and ${entries[entries.length - 1]} all give`;
+    const hint = differing.length > 0 ? `add {index} or a variable that differs between them: ${differing.map((k) => `{${k}}`).join(', ')}` : 'their variables are identical, so add {index}';
+    const list = entries.length === 2 ? `entries ${entries[0]} and ${entries[1]} both give` : `entries ${entries.slice(0, -1).join(', ')} and ${entries[entries.length - 1]} all give`;
     return `${list} '${name}' — ${hint}`;
 }
 
@@ -41899,7 +41878,11 @@ function planJobs(inputs, sha) {
  * The entry path as the zip names it: './index.html' and backslashes name no zip entry.
  */
 function zipEntry(composition) {
-    return composition.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/');
+    return composition
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((s) => s !== '' && s !== '.')
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/heygen/envelope.ts
@@ -42111,8 +42094,7 @@ class HeygenBackend {
                 const ranOut = () => new deadline_DeadlineError(`Download of ${label}`, `after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${message})`);
                 if (signal?.aborted || this.client.deadlinePassed)
                     throw ranOut();
-                const retryable = error instanceof CorruptVideo ||
-                    (error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true);
+                const retryable = error instanceof CorruptVideo || (error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true);
                 if (!retryable || (!this.client.hasDeadline && attempt >= DOWNLOAD_TRIES_WITHOUT_DEADLINE))
                     throw error;
                 this.client.log(message);
@@ -42289,7 +42271,9 @@ const openHeygenBackend = async (setup, ctx) => {
             backend: new HeygenBackend(client, assetId),
             assetId,
             label: 'HeyGen API',
-            stats: () => `API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), retries: ${client.stats.retries}.`,
+            stats: () => `API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind)
+                .map(([k, n]) => `${k} ${n}`)
+                .join(', ')}), retries: ${client.stats.retries}.`,
             close: () => client.close()
         };
     }
@@ -43162,11 +43146,11 @@ function skipReason(ctx) {
     return `No renders: api-key is empty, so the render was skipped (on-missing-key: skip). ${whyMissing(ctx)} Set on-missing-key: local to render on the runner instead, or on-missing-key: fail to make a missing key an error.`;
 }
 function whyMissing(ctx) {
-    return (ctx.headRepository && ctx.repository && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase()
+    return ctx.headRepository && ctx.repository && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase()
         ? `This pull request comes from the fork ${ctx.headRepository}, and GitHub does not pass secrets to workflows run for forks.`
         : /^dependabot\[bot\]$/i.test(ctx.actor)
             ? 'This run was triggered by Dependabot, and GitHub passes Dependabot runs only the Dependabot secrets.'
-            : 'The secret is unset or not passed to this workflow (GitHub passes no secrets to runs for pull requests from forks or by Dependabot).');
+            : 'The secret is unset or not passed to this workflow (GitHub passes no secrets to runs for pull requests from forks or by Dependabot).';
 }
 function assertNever(value) {
     throw new Error(`unhandled on-missing-key value ${String(value)}`);
@@ -43794,7 +43778,10 @@ async function downloadManifests(serverUrl, commentKey, log, env = process.env) 
         for (const a of wanted)
             await client.downloadArtifact(a.id, { path: external_node_path_default().join(dir, a.name) });
     });
-    log.info(`Downloaded ${wanted.length} shard manifest${wanted.length === 1 ? '' : 's'}: ${wanted.map((a) => a.name).sort().join(', ')}.`);
+    log.info(`Downloaded ${wanted.length} shard manifest${wanted.length === 1 ? '' : 's'}: ${wanted
+        .map((a) => a.name)
+        .sort()
+        .join(', ')}.`);
     return (await readManifestDir(dir)).map((m) => m.manifest);
 }
 
@@ -44031,7 +44018,10 @@ function failureFor(results, failOn) {
         return undefined;
     if (failOn === 'all' && bad.length < results.length)
         return undefined;
-    const list = bad.slice(0, 10).map((r) => `${r.name} (${r.status})`).join('; ');
+    const list = bad
+        .slice(0, 10)
+        .map((r) => `${r.name} (${r.status})`)
+        .join('; ');
     return `${bad.length} of ${results.length} renders did not complete (fail-on: ${failOn}): ${list}${bad.length > 10 ? '; …' : ''}`;
 }
 

@@ -20,7 +20,9 @@ const ANY_KEY_PREFIX = 'hyperframes-shard-'
 export async function downloadManifests(serverUrl: string, commentKey: string | undefined, log: DownloadLog, env: NodeJS.ProcessEnv = process.env): Promise<ShardManifest[]> {
   const missing = artifactServiceMissing(env, serverUrl)
   if (missing) {
-    throw new UserError(`Input 'results-path' is empty, so collect downloads the shard manifests itself, but ${missing}. Download them with actions/download-artifact (pattern: hyperframes-shard-*, merge-multiple: true) and pass their folder as results-path.`)
+    throw new UserError(
+      `Input 'results-path' is empty, so collect downloads the shard manifests itself, but ${missing}. Download them with actions/download-artifact (pattern: hyperframes-shard-*, merge-multiple: true) and pass their folder as results-path.`
+    )
   }
   const prefix = commentKey ? manifestArtifactPrefix(commentKey) : ANY_KEY_PREFIX
   const { DefaultArtifactClient } = await import('@actions/artifact')
@@ -36,6 +38,11 @@ export async function downloadManifests(serverUrl: string, commentKey: string | 
   await log.group(`Downloading ${wanted.length} shard manifest${wanted.length === 1 ? '' : 's'}`, async () => {
     for (const a of wanted) await client.downloadArtifact(a.id, { path: path.join(dir, a.name) })
   })
-  log.info(`Downloaded ${wanted.length} shard manifest${wanted.length === 1 ? '' : 's'}: ${wanted.map((a) => a.name).sort().join(', ')}.`)
+  log.info(
+    `Downloaded ${wanted.length} shard manifest${wanted.length === 1 ? '' : 's'}: ${wanted
+      .map((a) => a.name)
+      .sort()
+      .join(', ')}.`
+  )
   return (await readManifestDir(dir)).map((m) => m.manifest)
 }

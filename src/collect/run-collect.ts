@@ -110,6 +110,9 @@ function failureFor(results: ResultEntry[], failOn: FailOn): string | undefined 
   const bad = results.filter((r) => !isSuccess(r))
   if (bad.length === 0 || failOn === 'never') return undefined
   if (failOn === 'all' && bad.length < results.length) return undefined
-  const list = bad.slice(0, 10).map((r) => `${r.name} (${r.status})`).join('; ')
+  const list = bad
+    .slice(0, 10)
+    .map((r) => `${r.name} (${r.status})`)
+    .join('; ')
   return `${bad.length} of ${results.length} renders did not complete (fail-on: ${failOn}): ${list}${bad.length > 10 ? '; …' : ''}`
 }

@@ -15,7 +15,7 @@ const HINTS: Record<string, string> = {
 const STATUS_HINTS: Record<number, string> = {
   401: HINTS.authentication_failed,
   402: HINTS.insufficient_credit,
-  403: 'The api-key has no access to this HyperFrames call: check the key\'s workspace and plan.'
+  403: "The api-key has no access to this HyperFrames call: check the key's workspace and plan."
 }
 
 /**

@@ -93,9 +93,7 @@ export class HeygenBackend implements RenderBackend {
         const message = error instanceof Error ? error.message : String(error)
         const ranOut = (): DeadlineError => new DeadlineError(`Download of ${label}`, `after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${message})`)
         if (signal?.aborted || this.client.deadlinePassed) throw ranOut()
-        const retryable =
-          error instanceof CorruptVideo ||
-          (error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true)
+        const retryable = error instanceof CorruptVideo || (error instanceof PresignedError ? error.needsFreshUrl || error.status === 0 || error.status === 429 || error.status >= 500 : true)
         if (!retryable || (!this.client.hasDeadline && attempt >= DOWNLOAD_TRIES_WITHOUT_DEADLINE)) throw error
         this.client.log(message)
         await this.client.sleepWithin(backoffMs(attempt, DEFAULT_RETRY), `Download of ${label}`, 'to fetch it again').catch((error: unknown) => {

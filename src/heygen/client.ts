@@ -143,7 +143,12 @@ export class HeygenClient {
         const ok = res.statusCode >= 200 && res.statusCode < 300
         const { text, overCap } = await readCapped(res.body, ok ? JSON_BODY_CAP : ERROR_BODY_CAP)
         if (ok && overCap) {
-          throw new ApiError(opts.operation, res.statusCode, 'response_too_large', `the response body was over ${JSON_BODY_CAP / 1024 / 1024} MiB, far more than this call ever returns; it was not read`)
+          throw new ApiError(
+            opts.operation,
+            res.statusCode,
+            'response_too_large',
+            `the response body was over ${JSON_BODY_CAP / 1024 / 1024} MiB, far more than this call ever returns; it was not read`
+          )
         }
         const json = overCap ? undefined : parseJson(text)
         if (ok) {
@@ -221,7 +226,6 @@ function readError(json: Record<string, unknown> | undefined): { code: string; m
   if (typeof e.code !== 'string') return undefined
   return { code: e.code, message: typeof e.message === 'string' ? e.message : '', param: typeof e.param === 'string' ? e.param : undefined }
 }
-
 
 export function unexpected(operation: string, status: number, detail: string): ApiError {
   return new ApiError(operation, status, 'unexpected_response', `the response was not the expected JSON (${summarize(detail)})`)

@@ -22,7 +22,9 @@ export const openHeygenBackend: OpenBackend = async (setup, ctx) => {
       assetId,
       label: 'HeyGen API',
       stats: () =>
-        `API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), retries: ${client.stats.retries}.`,
+        `API requests: ${client.stats.requests} (${Object.entries(client.stats.byKind)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}), retries: ${client.stats.retries}.`,
       close: () => client.close()
     }
   } catch (error) {

@@ -30,14 +30,7 @@ function checkUrl(raw: string): URL {
   return url
 }
 
-export async function putFile(
-  rawUrl: string,
-  headers: Record<string, string>,
-  filePath: string,
-  size: number,
-  dispatcher: Dispatcher,
-  signal?: AbortSignal
-): Promise<void> {
+export async function putFile(rawUrl: string, headers: Record<string, string>, filePath: string, size: number, dispatcher: Dispatcher, signal?: AbortSignal): Promise<void> {
   const url = checkUrl(rawUrl)
   const res = await request(url, {
     method: 'PUT',

@@ -13,12 +13,7 @@ export type BackendDecision = { action: 'render'; backend: BackendName; notice?:
  * Which backend renders the step: the single place that decides it. backend: local needs no key;
  * for heygen an empty key is on-missing-key's call — fail, skip, or render locally instead.
  */
-export function chooseBackend(
-  requested: BackendName,
-  apiKey: string,
-  onMissingKey: OnMissingKey,
-  ctx: Pick<RunContext, 'actor' | 'repository' | 'headRepository'>
-): BackendDecision {
+export function chooseBackend(requested: BackendName, apiKey: string, onMissingKey: OnMissingKey, ctx: Pick<RunContext, 'actor' | 'repository' | 'headRepository'>): BackendDecision {
   if (requested === 'local') return { action: 'render', backend: 'local' }
   const decision = missingKeyDecision(apiKey, onMissingKey, ctx)
   switch (decision.action) {

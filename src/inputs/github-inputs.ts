@@ -62,7 +62,10 @@ export function readGitHubInputs(ctx: RunContext, token: string, project: { proj
  * (or two steps) rendering different compositions on one PR keep a comment each.
  */
 export function defaultCommentKey(workspace: string, projectPath: string, composition: string): string {
-  const rel = path.relative(workspace, path.resolve(workspace, projectPath.trim() || '.')).split(path.sep).join('/')
+  const rel = path
+    .relative(workspace, path.resolve(workspace, projectPath.trim() || '.'))
+    .split(path.sep)
+    .join('/')
   return path.posix.join(rel || '.', composition.trim() || 'index.html')
 }
 

@@ -35,10 +35,7 @@ export function expandMatrix(raw: unknown, input: string, limit: number = MAX_MA
     return capped(entries, input, limit)
   }
   if (isPlainObject(raw)) return capped(expandGitHubMatrix(raw, input, limit), input, limit)
-  throw new InputError(
-    input,
-    `is ${kindOf(raw)}; expected a list of variable objects, or a mapping of variable → list of values (like strategy.matrix)`
-  )
+  throw new InputError(input, `is ${kindOf(raw)}; expected a list of variable objects, or a mapping of variable → list of values (like strategy.matrix)`)
 }
 
 /** The `variables` input: one flat object applied to every render. Unset means no variables. */
@@ -57,10 +54,7 @@ export function mergeVariables(base: Variables, entry: Variables): Variables {
 
 function capped(entries: Variables[], input: string, limit: number): Variables[] {
   if (entries.length > limit) {
-    throw new InputError(
-      input,
-      `expands to ${entries.length} renders; the limit is ${limit} (max-renders). Raise max-renders if that many renders are meant, or trim the matrix with exclude`
-    )
+    throw new InputError(input, `expands to ${entries.length} renders; the limit is ${limit} (max-renders). Raise max-renders if that many renders are meant, or trim the matrix with exclude`)
   }
   return entries
 }
@@ -132,10 +126,7 @@ function expandGitHubMatrix(raw: Record<string, unknown>, input: string, limit: 
     if (key === 'include' || key === 'exclude') continue
     checkKey(key, input, '')
     if (!Array.isArray(value)) {
-      throw new InputError(
-        input,
-        `matrix key '${key}' is ${kindOf(value)}; expected a list of values, e.g. ${key}: [a, b]`
-      )
+      throw new InputError(input, `matrix key '${key}' is ${kindOf(value)}; expected a list of values, e.g. ${key}: [a, b]`)
     }
     if (value.length === 0) {
       throw new InputError(input, `matrix key '${key}' is an empty list; give it at least one value`)
@@ -151,10 +142,7 @@ function expandGitHubMatrix(raw: Record<string, unknown>, input: string, limit: 
     }
     for (const key of Object.keys(entry)) {
       if (!matrixKeys.has(key)) {
-        throw new InputError(
-          input,
-          `exclude entry ${i + 1} names '${key}', which is not a key of the matrix (${listKeys(matrixKeys)})`
-        )
+        throw new InputError(input, `exclude entry ${i + 1} names '${key}', which is not a key of the matrix (${listKeys(matrixKeys)})`)
       }
     }
     return toVariables(entry, input, where)
@@ -177,10 +165,7 @@ function expandGitHubMatrix(raw: Record<string, unknown>, input: string, limit: 
   // Checked before building so a typo like 20 keys of 10 values fails fast instead of hanging.
   const productSize = vectors.length === 0 ? 0 : vectors.reduce((n, [, values]) => n * values.length, 1)
   if (productSize > limit * 64) {
-    throw new InputError(
-      input,
-      `expands to ${productSize} combinations before exclude; the limit is ${limit} renders (max-renders)`
-    )
+    throw new InputError(input, `expands to ${productSize} combinations before exclude; the limit is ${limit} renders (max-renders)`)
   }
 
   const result: Variables[] = []
@@ -199,12 +184,7 @@ function expandGitHubMatrix(raw: Record<string, unknown>, input: string, limit: 
   }
 
   if (result.length === 0) {
-    throw new InputError(
-      input,
-      productSize > 0
-        ? `exclude removes all ${productSize} combinations, leaving nothing to render`
-        : 'has no matrix keys and no include entries, so it yields no renders'
-    )
+    throw new InputError(input, productSize > 0 ? `exclude removes all ${productSize} combinations, leaving nothing to render` : 'has no matrix keys and no include entries, so it yields no renders')
   }
   return result
 }

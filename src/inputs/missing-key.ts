@@ -17,10 +17,7 @@ export function missingKeyDecision(apiKey: string, onMissingKey: OnMissingKey, c
   if (apiKey) return { action: 'render' }
   switch (onMissingKey) {
     case 'fail':
-      throw new InputError(
-        'api-key',
-        'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}, or render on the runner without one with backend: local.'
-      )
+      throw new InputError('api-key', 'is empty; pass your HeyGen API key from a secret, e.g. api-key: ${{ secrets.HEYGEN_API_KEY }}, or render on the runner without one with backend: local.')
     case 'skip':
       return { action: 'skip', reason: skipReason(ctx) }
     case 'local':
@@ -36,13 +33,11 @@ function skipReason(ctx: Pick<RunContext, 'actor' | 'repository' | 'headReposito
 }
 
 function whyMissing(ctx: Pick<RunContext, 'actor' | 'repository' | 'headRepository'>): string {
-  return (
-    ctx.headRepository && ctx.repository && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase()
-      ? `This pull request comes from the fork ${ctx.headRepository}, and GitHub does not pass secrets to workflows run for forks.`
-      : /^dependabot\[bot\]$/i.test(ctx.actor)
-        ? 'This run was triggered by Dependabot, and GitHub passes Dependabot runs only the Dependabot secrets.'
-        : 'The secret is unset or not passed to this workflow (GitHub passes no secrets to runs for pull requests from forks or by Dependabot).'
-  )
+  return ctx.headRepository && ctx.repository && ctx.headRepository.toLowerCase() !== ctx.repository.toLowerCase()
+    ? `This pull request comes from the fork ${ctx.headRepository}, and GitHub does not pass secrets to workflows run for forks.`
+    : /^dependabot\[bot\]$/i.test(ctx.actor)
+      ? 'This run was triggered by Dependabot, and GitHub passes Dependabot runs only the Dependabot secrets.'
+      : 'The secret is unset or not passed to this workflow (GitHub passes no secrets to runs for pull requests from forks or by Dependabot).'
 }
 
 function assertNever(value: never): never {

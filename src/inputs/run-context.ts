@@ -48,9 +48,6 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     pullRequest: typeof pr?.number === 'number' ? pr.number : issuePr,
     headRepository: typeof pr?.head?.repo?.full_name === 'string' ? pr.head.repo.full_name : undefined,
     actor: env.GITHUB_ACTOR ?? '',
-    release:
-      context.eventName === 'release' && typeof release?.tag_name === 'string'
-        ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined }
-        : undefined
+    release: context.eventName === 'release' && typeof release?.tag_name === 'string' ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined } : undefined
   }
 }

@@ -35,18 +35,12 @@ export function renderTemplate(template: string, ctx: TemplateContext, input: st
       const close = template.indexOf('}', i + 1)
       const open = template.indexOf('{', i + 1)
       if (close === -1 || (open !== -1 && open < close)) {
-        throw new InputError(
-          input,
-          `has an unclosed '{' at character ${i + 1} of "${template}"; close the placeholder or write '{{' for a literal brace`
-        )
+        throw new InputError(input, `has an unclosed '{' at character ${i + 1} of "${template}"; close the placeholder or write '{{' for a literal brace`)
       }
       out += placeholder(template.slice(i + 1, close).trim(), ctx, input)
       i = close + 1
     } else if (ch === '}') {
-      throw new InputError(
-        input,
-        `has a stray '}' at character ${i + 1} of "${template}"; write '}}' for a literal brace`
-      )
+      throw new InputError(input, `has a stray '}' at character ${i + 1} of "${template}"; write '}}' for a literal brace`)
     } else {
       out += ch
       i += 1
@@ -68,10 +62,7 @@ function placeholder(name: string, ctx: TemplateContext, input: string): string 
   // Objects and arrays read as their JSON, not as '[object Object]'.
   if (value !== undefined) return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)
   const available = [...BUILT_INS, ...Object.keys(ctx.variables).filter((k) => !isBuiltIn(k))]
-  throw new InputError(
-    input,
-    `unknown placeholder '{${name}}' (entry ${ctx.index}); available: ${available.map((k) => `{${k}}`).join(', ')}`
-  )
+  throw new InputError(input, `unknown placeholder '{${name}}' (entry ${ctx.index}); available: ${available.map((k) => `{${k}}`).join(', ')}`)
 }
 
 function isBuiltIn(name: string): boolean {
@@ -107,10 +98,7 @@ export function renderNames(template: string, contexts: TemplateContext[], input
     const rendered = renderTemplate(template, ctx, input)
     const name = safeName(rendered)
     if (name === '') {
-      throw new InputError(
-        input,
-        `"${template}" gives an empty name for entry ${ctx.index} (rendered as "${rendered}"); use letters, digits, '.', '_' or '-', or add {index}`
-      )
+      throw new InputError(input, `"${template}" gives an empty name for entry ${ctx.index} (rendered as "${rendered}"); use letters, digits, '.', '_' or '-', or add {index}`)
     }
     return name
   })
@@ -124,10 +112,7 @@ export function renderNames(template: string, contexts: TemplateContext[], input
   if (collisions.length > 0) {
     const shown = collisions.slice(0, 3).map((members) => describeCollision(members, names, contexts))
     const more = collisions.length > 3 ? `; and ${collisions.length - 3} more name(s) collide` : ''
-    throw new InputError(
-      input,
-      `"${template}" gives the same name to more than one render: ${shown.join('; ')}${more}. Every render needs its own name (compared ignoring case)`
-    )
+    throw new InputError(input, `"${template}" gives the same name to more than one render: ${shown.join('; ')}${more}. Every render needs its own name (compared ignoring case)`)
   }
   return names
 }
@@ -139,13 +124,7 @@ function describeCollision(members: number[], names: string[], contexts: Templat
   // Point at the variables that actually tell these renders apart: the fix is to use one of them.
   const keys = new Set(group.flatMap((vars) => Object.keys(vars)))
   const differing = [...keys].filter((key) => new Set(group.map((vars) => JSON.stringify(vars[key]))).size > 1)
-  const hint =
-    differing.length > 0
-      ? `add {index} or a variable that differs between them: ${differing.map((k) => `{${k}}`).join(', ')}`
-      : 'their variables are identical, so add {index}'
-  const list =
-    entries.length === 2
-      ? `entries ${entries[0]} and ${entries[1]} both give`
-      : `entries ${entries.slice(0, -1).join(', ')} and ${entries[entries.length - 1]} all give`
+  const hint = differing.length > 0 ? `add {index} or a variable that differs between them: ${differing.map((k) => `{${k}}`).join(', ')}` : 'their variables are identical, so add {index}'
+  const list = entries.length === 2 ? `entries ${entries[0]} and ${entries[1]} both give` : `entries ${entries.slice(0, -1).join(', ')} and ${entries[entries.length - 1]} all give`
   return `${list} '${name}' — ${hint}`
 }

@@ -181,7 +181,8 @@ export function renderArguments(request: LocalRenderRequest, workers: number): s
  * (INPUT_API-KEY) and runner tokens; none of that reaches a third-party process.
  */
 function childEnv(env: NodeJS.ProcessEnv, toolchain: LocalToolchain): NodeJS.ProcessEnv {
-  const keep = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TMPDIR|TEMP|TMP|LC_[A-Z]+|XDG_[A-Z_]+|FONTCONFIG_[A-Z_]+|SYSTEMROOT|WINDIR|PATHEXT|APPDATA|LOCALAPPDATA|USERPROFILE|PRODUCER_[A-Z0-9_]+|HYPERFRAMES_[A-Z0-9_]+)$/i
+  const keep =
+    /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TMPDIR|TEMP|TMP|LC_[A-Z]+|XDG_[A-Z_]+|FONTCONFIG_[A-Z_]+|SYSTEMROOT|WINDIR|PATHEXT|APPDATA|LOCALAPPDATA|USERPROFILE|PRODUCER_[A-Z0-9_]+|HYPERFRAMES_[A-Z0-9_]+)$/i
   const out: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && keep.test(name) && !/API_KEY|TOKEN/i.test(name)) out[name] = value

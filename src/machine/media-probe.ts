@@ -13,11 +13,7 @@ export interface VideoInfo {
 
 /** Reads a finished video's duration and first video stream with ffprobe. */
 export async function probeVideo(ffprobe: string, file: string): Promise<VideoInfo> {
-  const { stdout } = await run(
-    ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'format=duration:stream=width,height,codec_name', '-of', 'json', file],
-    { timeout: 60_000 }
-  )
+  const { stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'format=duration:stream=width,height,codec_name', '-of', 'json', file], { timeout: 60_000 })
   const parsed = JSON.parse(stdout) as { format?: { duration?: string }; streams?: Array<{ width?: number; height?: number; codec_name?: string }> }
   const stream = parsed.streams?.[0]
   const duration = Number(parsed.format?.duration)

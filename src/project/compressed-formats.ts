@@ -7,11 +7,36 @@ import path from 'node:path'
  * change the zip, its checksum and so every idempotency key of a project holding one.
  */
 const COMPRESSED = new Set([
-  'mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi',
-  'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'flac',
-  'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'heic',
-  'woff', 'woff2',
-  'zip', 'gz', 'tgz', 'bz2', 'xz', '7z', 'br', 'zst'
+  'mp4',
+  'm4v',
+  'mov',
+  'webm',
+  'mkv',
+  'avi',
+  'mp3',
+  'm4a',
+  'aac',
+  'ogg',
+  'oga',
+  'opus',
+  'flac',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'avif',
+  'heic',
+  'woff',
+  'woff2',
+  'zip',
+  'gz',
+  'tgz',
+  'bz2',
+  'xz',
+  '7z',
+  'br',
+  'zst'
 ])
 
 /** True for a path (posix, as inside the zip) whose format is compressed already. */

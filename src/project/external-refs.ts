@@ -362,7 +362,11 @@ export async function localizeExternalRefs(project: ProjectFiles, entry: string)
 
   /** _ext/ plus the path from the project folder with its leading ../ removed; _2, _3… on a clash. */
   function allocate(target: string): string {
-    const stripped = path.relative(root, target).split(path.sep).join('/').replace(/^(?:\.\.\/)+/, '')
+    const stripped = path
+      .relative(root, target)
+      .split(path.sep)
+      .join('/')
+      .replace(/^(?:\.\.\/)+/, '')
     let candidate = `${EXT_DIR}/${stripped}`
     if (used.has(candidate)) {
       const ext = path.posix.extname(candidate)

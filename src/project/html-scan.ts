@@ -101,12 +101,7 @@ export function scanHtml(html: string): HtmlScan {
   return { tags, styles: mergeAdjacent(styles) }
 }
 
-function valueRange(
-  html: string,
-  nameEnd: number,
-  quote: QuoteType,
-  endIndex: number
-): { valueStart: number; valueEnd: number; mark: ScannedAttribute['quote'] } {
+function valueRange(html: string, nameEnd: number, quote: QuoteType, endIndex: number): { valueStart: number; valueEnd: number; mark: ScannedAttribute['quote'] } {
   if (quote === QuoteType.NoValue) return { valueStart: nameEnd, valueEnd: nameEnd, mark: undefined }
   // Past the name: optional spaces, '=', optional spaces, then the value (after its quote).
   let i = nameEnd

@@ -11,18 +11,7 @@ export const IGNORE_FILE = '.hyperframesignore'
  * output folders at the project root. They are the first rules, so `.hyperframesignore` can
  * negate them (`!dist/`, `!.well-known/`).
  */
-export const DEFAULT_IGNORE_RULES: readonly string[] = [
-  '.git',
-  'node_modules',
-  'dist',
-  '.next',
-  'coverage',
-  '.DS_Store',
-  'Thumbs.db',
-  '.*',
-  '/renders/',
-  '/snapshots/'
-]
+export const DEFAULT_IGNORE_RULES: readonly string[] = ['.git', 'node_modules', 'dist', '.next', 'coverage', '.DS_Store', 'Thumbs.db', '.*', '/renders/', '/snapshots/']
 
 /**
  * Never packed, whatever `.hyperframesignore` says: the zip is uploaded to a third party, and a

@@ -36,9 +36,7 @@ export async function inspectProject(requested: RequestedInputs, log: ProjectLog
   const entryPath = requested.composition.split(path.sep).join('/')
   const entry = files.files.find((f) => f.path === entryPath)
   if (!entry) {
-    const reason = existsSync(path.join(requested.projectDir, requested.composition))
-      ? 'is excluded from the zip (dotfile, default exclusion or .hyperframesignore)'
-      : 'does not exist'
+    const reason = existsSync(path.join(requested.projectDir, requested.composition)) ? 'is excluded from the zip (dotfile, default exclusion or .hyperframesignore)' : 'does not exist'
     throw new InputError('composition', `'${entryPath}' ${reason} in the project folder '${label}'; expected the entry HTML file of the composition (e.g. index.html).`)
   }
 

@@ -18,9 +18,7 @@ export function minimumZipBytes(files: readonly ZipFileEntry[]): number {
 export function checkPredictedSize(files: readonly ZipFileEntry[], projectLabel: string): void {
   const floor = minimumZipBytes(files)
   if (floor > MAX_ZIP_BYTES) {
-    throw new UserError(
-      oversize(`The project's video, audio, image and font files alone come to ${mb(floor)}, so its zip would exceed the API's 200 MB upload limit`, files, projectLabel)
-    )
+    throw new UserError(oversize(`The project's video, audio, image and font files alone come to ${mb(floor)}, so its zip would exceed the API's 200 MB upload limit`, files, projectLabel))
   }
 }
 

@@ -128,7 +128,7 @@ async function readDirectory(source: Source): Promise<Entry[]> {
 
 /** Sizes and offsets over 4 GiB live in the zip64 extra field, in this order, only where the 32-bit field is full. */
 function applyZip64(entry: Entry, extra: Buffer): void {
-  for (let p = 0; p + 4 <= extra.length; ) {
+  for (let p = 0; p + 4 <= extra.length;) {
     const id = extra.readUInt16LE(p)
     const length = extra.readUInt16LE(p + 2)
     if (id === 0x0001) {

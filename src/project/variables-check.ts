@@ -34,10 +34,7 @@ export function checkValues(values: Variables, declared: readonly DeclaredVariab
  * reported once rather than once per render.
  */
 export function checkAllVariables(base: Variables, matrix: readonly Variables[], declared: readonly DeclaredVariable[]): VariableIssue[] {
-  return [
-    ...checkValues(base, declared, 'variables'),
-    ...matrix.flatMap((entry, i) => checkValues(entry, declared, `matrix entry ${i + 1}`))
-  ]
+  return [...checkValues(base, declared, 'variables'), ...matrix.flatMap((entry, i) => checkValues(entry, declared, `matrix entry ${i + 1}`))]
 }
 
 /** Declared defaults, for the results output of entries that leave a variable unset. */
@@ -50,13 +47,7 @@ export function declaredDefaults(composition: CompositionInfo): Variables {
  * annotated on the declaration. Without any declaration there is nothing to check against: the
  * values are sent as they are, with a warning, as HeyGen's CLI does.
  */
-export function enforceVariables(
-  composition: CompositionInfo,
-  base: Variables,
-  matrix: readonly Variables[],
-  strict: boolean,
-  log: ProjectLog
-): void {
+export function enforceVariables(composition: CompositionInfo, base: Variables, matrix: readonly Variables[], strict: boolean, log: ProjectLog): void {
   const given = new Set([...Object.keys(base), ...matrix.flatMap((entry) => Object.keys(entry))])
   const at = { file: composition.file, startLine: composition.declaredAt?.line ?? composition.rootLine }
   if (composition.variables === undefined) {
@@ -112,9 +103,7 @@ function valueProblem(d: DeclaredVariable, value: VariableValue): string | undef
       return isCssColor(value) ? undefined : `'${d.id}' is a color; ${shown} is not a CSS colour (use #rgb, #rrggbb, rgb(), hsl() or a colour name).`
     case 'image':
       if (typeof value !== 'string') return wrongType('an image URL or project path')
-      return isLoadableMediaUrl(value)
-        ? undefined
-        : `'${d.id}' is an image; the runtime refuses to load ${shown} (use a path inside the project, an http(s) URL or a data:image/ URI).`
+      return isLoadableMediaUrl(value) ? undefined : `'${d.id}' is an image; the runtime refuses to load ${shown} (use a path inside the project, an http(s) URL or a data:image/ URI).`
     case 'font':
       if (typeof value !== 'string') return wrongType('a font family name')
       return value.trim() === '' ? `'${d.id}' is a font; expected a font family name, got an empty string.` : undefined

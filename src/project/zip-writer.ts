@@ -56,16 +56,12 @@ export async function writeZip(entries: readonly ZipSource[], outFile: string): 
       zip.addBuffer(entry.data, entry.path, options)
       continue
     }
-    zip.addReadStreamLazy(
-      entry.path,
-      { ...options, size: entry.size },
-      (ready) => {
-        current = entry.path
-        const stream = createReadStream(entry.source)
-        stream.on('error', (error) => zip.emit('error', error))
-        ready(null, stream)
-      }
-    )
+    zip.addReadStreamLazy(entry.path, { ...options, size: entry.size }, (ready) => {
+      current = entry.path
+      const stream = createReadStream(entry.source)
+      stream.on('error', (error) => zip.emit('error', error))
+      ready(null, stream)
+    })
   }
   zip.end()
   try {

@@ -82,10 +82,7 @@ async function collectFiles(projectDir: string, root: string, realWorkspace: str
   const walker = new Walker(rules, realWorkspace, files)
   await walker.walk(root, root, '', [root])
   if (files.length === 0) {
-    throw new InputError(
-      'path',
-      `folder '${projectDir}' has no files left to pack after the exclusions (dotfiles, dist, node_modules, .hyperframesignore rules)`
-    )
+    throw new InputError('path', `folder '${projectDir}' has no files left to pack after the exclusions (dotfiles, dist, node_modules, .hyperframesignore rules)`)
   }
   return files.sort(byPath)
 }
@@ -99,10 +96,7 @@ async function resolveProjectDir(projectDir: string, workspace: string, realWork
     throw new InputError('path', `folder '${projectDir}' does not exist (looked for ${absolute})`)
   }
   if (!isInside(real, realWorkspace)) {
-    throw new InputError(
-      'path',
-      `folder '${projectDir}' resolves to ${real}, outside the workspace ${realWorkspace}; point it at a folder in the repository`
-    )
+    throw new InputError('path', `folder '${projectDir}' resolves to ${real}, outside the workspace ${realWorkspace}; point it at a folder in the repository`)
   }
   if (!(await stat(real)).isDirectory()) {
     throw new InputError('path', `'${projectDir}' is a file; expected the composition's folder (the one with index.html)`)
@@ -149,9 +143,7 @@ class Walker {
       if (kind === 'dir') {
         if (this.rules.excludes(rel, true) && !this.rules.mayReincludeBelow(rel)) continue
         if (chain.includes(source)) {
-          throw new UserError(
-            `'${this.display(abs)}' leads back to ${source}, a folder already being packed (a symlink loop); remove the link or exclude it in .hyperframesignore`
-          )
+          throw new UserError(`'${this.display(abs)}' leads back to ${source}, a folder already being packed (a symlink loop); remove the link or exclude it in .hyperframesignore`)
         }
         await this.walk(abs, source, rel, [...chain, source])
       } else if (kind === 'file') {
@@ -179,9 +171,7 @@ class Walker {
     } catch {
       if (this.rules.excludes(rel, false)) return undefined
       const text = await readlink(abs).catch(() => '?')
-      throw new UserError(
-        `Symlink '${this.display(abs)}' points to '${text}', which does not exist; fix or remove the link, or exclude it in .hyperframesignore`
-      )
+      throw new UserError(`Symlink '${this.display(abs)}' points to '${text}', which does not exist; fix or remove the link, or exclude it in .hyperframesignore`)
     }
     const info = await stat(target)
     const kind: Kind = info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other'
@@ -194,9 +184,7 @@ class Walker {
       )
     }
     if (relative(this.realWorkspace, target).split(sep).some(isAlwaysExcluded)) {
-      throw new UserError(
-        `Symlink '${this.display(abs)}' points into ${target}; .git and .env files are never packed`
-      )
+      throw new UserError(`Symlink '${this.display(abs)}' points into ${target}; .git and .env files are never packed`)
     }
     return { kind, source: target }
   }

@@ -191,10 +191,19 @@ function reportResults(results: UploadResult[], total: number, where: string, lo
   const failed = results.filter((r): r is Extract<UploadResult, { kind: 'failed' }> => r.kind === 'failed')
 
   const parts: string[] = []
-  if (uploaded.length > 0) parts.push(`uploaded ${listed(uploaded.map((r) => `'${r.artifact.name}'`), ', ')}`)
+  if (uploaded.length > 0)
+    parts.push(
+      `uploaded ${listed(
+        uploaded.map((r) => `'${r.artifact.name}'`),
+        ', '
+      )}`
+    )
   if (reused.length > 0) {
     parts.push(
-      `linked ${listed(reused.map((r) => `'${r.artifact.name}' (ID ${r.id})`), ', ')}, already in this run with the same bytes (an earlier attempt uploaded ${reused.length === 1 ? 'it' : 'them'})`
+      `linked ${listed(
+        reused.map((r) => `'${r.artifact.name}' (ID ${r.id})`),
+        ', '
+      )}, already in this run with the same bytes (an earlier attempt uploaded ${reused.length === 1 ? 'it' : 'them'})`
     )
   }
   if (parts.length > 0) log.info(`Artifacts: ${parts.join('; ')}.`)

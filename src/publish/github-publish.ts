@@ -79,7 +79,9 @@ export class GitHubPublisher {
       this.release = await findRelease(await this.client(), target)
     } catch (error) {
       if (error instanceof UserError) throw error
-      throw new UserError(`Input 'release': could not look up release '${target.tag}' (${describeGitHubError(error)}). Check that it exists and that github-token may read it (permissions: contents: write).`)
+      throw new UserError(
+        `Input 'release': could not look up release '${target.tag}' (${describeGitHubError(error)}). Check that it exists and that github-token may read it (permissions: contents: write).`
+      )
     }
     this.log.info(`Release '${target.tag}' found: the videos will be attached to it.`)
   }
@@ -103,9 +105,7 @@ export class GitHubPublisher {
       await attachToRelease(await this.client(), target, videos, attached, this.release)
     } catch (error) {
       if (isPermissionError(error)) {
-        this.log.warning(
-          `Videos not attached to release '${target.tag}': the token may not write releases (${describeGitHubError(error)}). Add \`permissions: contents: write\` to the job.`
-        )
+        this.log.warning(`Videos not attached to release '${target.tag}': the token may not write releases (${describeGitHubError(error)}). Add \`permissions: contents: write\` to the job.`)
       } else {
         failure = error instanceof UserError ? error.message : `Attaching the videos to release '${target.tag}' failed: ${describeGitHubError(error)}`
       }

@@ -44,13 +44,7 @@ const DRAFT_SEARCH_PAGES = 5
  * differs, so the release never holds two copies. `attached` is filled as uploads finish, so a
  * failure part-way still reports the ones that made it.
  */
-export async function attachToRelease(
-  gh: GitHubClient,
-  target: ReleaseTarget,
-  videos: ReleaseVideo[],
-  attached: AttachedAsset[],
-  found?: Release
-): Promise<void> {
+export async function attachToRelease(gh: GitHubClient, target: ReleaseTarget, videos: ReleaseVideo[], attached: AttachedAsset[], found?: Release): Promise<void> {
   const release = found ?? (await findRelease(gh, target))
   // upload_url comes from the API (uploads.github.com, or the GHES host): check it before the token goes there.
   gh.trustUploadUrl(release.upload_url)
@@ -95,7 +89,5 @@ export async function findRelease(gh: GitHubClient, target: ReleaseTarget): Prom
     if (draft) return draft
     if (++pages >= DRAFT_SEARCH_PAGES) break
   }
-  throw new UserError(
-    `Input 'release': ${gh.owner}/${gh.repo} has no release for tag '${target.tag}'. Create the release (a draft is fine) before this step, or leave release empty.`
-  )
+  throw new UserError(`Input 'release': ${gh.owner}/${gh.repo} has no release for tag '${target.tag}'. Create the release (a draft is fine) before this step, or leave release empty.`)
 }

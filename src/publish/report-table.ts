@@ -87,11 +87,7 @@ export function truncate(text: string, max: number): string {
  * angle brackets, so a variable holding `<!--` cannot hide the rest of the report.
  */
 export function escapeCell(text: string, max = Infinity): string {
-  return truncate(head(text, max).replace(/\r?\n/g, ' '), max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
+  return truncate(head(text, max).replace(/\r?\n/g, ' '), max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|')
 }
 
 /**

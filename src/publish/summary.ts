@@ -51,19 +51,9 @@ export function renderSummary(results: ResultEntry[], header: ReportHeader, limi
   const vars = differingVariables(results)
   const columns = ['#', 'Name', ...vars.map((v) => escapeCell(v, 60)), 'Status', 'Duration', 'Links', 'Render id']
   const rows = results.map((r) =>
-    tableRow([
-      String(r.index),
-      escapeCell(r.name),
-      ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)),
-      statusCell(r.status),
-      durationCell(r),
-      linksCell(r),
-      r.render_id ? code(r.render_id) : ''
-    ])
+    tableRow([String(r.index), escapeCell(r.name), ...vars.map((k) => variableCell(r, k, MAX_VALUE_CHARS)), statusCell(r.status), durationCell(r), linksCell(r), r.render_id ? code(r.render_id) : ''])
   )
-  const failures = results
-    .filter((r) => r.failure_message)
-    .map((r) => failureLine(r, MAX_FAILURE_CHARS))
+  const failures = results.filter((r) => r.failure_message).map((r) => failureLine(r, MAX_FAILURE_CHARS))
   const collapse = results.length > limits.collapseRows
 
   const compose = (shownRows: number, shownFailures: number): string => {
@@ -97,12 +87,7 @@ function headLines(results: ResultEntry[], header: ReportHeader): string[] {
     : header.invalidInputs
       ? '## 🎬 HyperFrames renders: Not rendered: invalid inputs'
       : `## 🎬 HyperFrames renders: ${tally(results)}`
-  const lines = [
-    title,
-    '',
-    `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`,
-    ''
-  ]
+  const lines = [title, '', `Commit ${code(header.sha.slice(0, 12))} · composition ${code(header.composition)} · ${header.settings}${header.assetId ? ` · asset ${code(header.assetId)}` : ''}`, '']
   const lint = lintLine(header)
   if (lint) lines.push(lint, '')
   if (header.skipped) lines.push('> [!NOTE]', `> ${escapeCell(header.skipped, MAX_ERROR_CHARS)}`, '')

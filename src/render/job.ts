@@ -74,5 +74,9 @@ export function planJobs(inputs: ActionInputs, sha: string): RenderJob[] {
  * The entry path as the zip names it: './index.html' and backslashes name no zip entry.
  */
 export function zipEntry(composition: string): string {
-  return composition.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/')
+  return composition
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/')
 }

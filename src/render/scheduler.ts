@@ -120,26 +120,18 @@ export async function runRenders(outcomes: RenderOutcome[], backend: RenderBacke
 
   for (const o of outcomes) {
     if (o.status !== 'pending') continue
-    o.failureMessage ??= result.fatal
-      ? `not submitted: ${result.fatal.message}`
-      : opts.signal?.aborted
-        ? 'not submitted: the job was cancelled'
-        : 'not submitted: timeout-minutes was reached first'
+    o.failureMessage ??= result.fatal ? `not submitted: ${result.fatal.message}` : opts.signal?.aborted ? 'not submitted: the job was cancelled' : 'not submitted: timeout-minutes was reached first'
   }
   return result
 }
 
 /** Submits one job and waits for it to end; returns how to collect its video when it completed. */
-async function runOne(
-  outcome: RenderOutcome,
-  backend: RenderBackend,
-  opts: SchedulerOptions,
-  note: (line: string) => void,
-  watcher: StatusWatcher
-): Promise<(() => Promise<void>) | undefined> {
+async function runOne(outcome: RenderOutcome, backend: RenderBackend, opts: SchedulerOptions, note: (line: string) => void, watcher: StatusWatcher): Promise<(() => Promise<void>) | undefined> {
   const { job } = outcome
   const baseKey = outcome.key
-  const vars = Object.entries(job.variables).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')
+  const vars = Object.entries(job.variables)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')
   outcome.renderId = await backend.submit(job, outcome.key)
   outcome.status = 'submitted'
   note(`submitted as ${outcome.renderId}${vars ? ` with ${vars}` : ''}`)

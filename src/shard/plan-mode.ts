@@ -15,7 +15,10 @@ function input(name: string, fallback: string): string {
 export function planShards(entries: number, perShard: number): string[] {
   const count = Math.max(1, Math.ceil(entries / perShard))
   if (count > MAX_SHARDS) {
-    throw new InputError('entries-per-shard', `${perShard} gives ${count} shards for ${entries} entries; a job matrix holds at most ${MAX_SHARDS}. Raise entries-per-shard to at least ${Math.ceil(entries / MAX_SHARDS)}.`)
+    throw new InputError(
+      'entries-per-shard',
+      `${perShard} gives ${count} shards for ${entries} entries; a job matrix holds at most ${MAX_SHARDS}. Raise entries-per-shard to at least ${Math.ceil(entries / MAX_SHARDS)}.`
+    )
   }
   return Array.from({ length: count }, (_, i) => `${i + 1}/${count}`)
 }
@@ -30,7 +33,9 @@ export async function planShardsIfAsked(workspace: string = process.env.GITHUB_W
   const perShard = parseInteger(input('entries-per-shard', '10'), 'entries-per-shard', 1, 10_000)
   const inputs = readInputs(workspace)
   const shards = planShards(inputs.matrix.length, perShard)
-  core.info(`Plan: ${inputs.matrix.length} entr${inputs.matrix.length === 1 ? 'y' : 'ies'} in ${shards.length} shard${shards.length === 1 ? '' : 's'} of at most ${perShard}: ${JSON.stringify(shards)}.`)
+  core.info(
+    `Plan: ${inputs.matrix.length} entr${inputs.matrix.length === 1 ? 'y' : 'ies'} in ${shards.length} shard${shards.length === 1 ? '' : 's'} of at most ${perShard}: ${JSON.stringify(shards)}.`
+  )
   writePlanOutputs(shards)
   return true
 }

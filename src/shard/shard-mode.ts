@@ -35,9 +35,7 @@ export function selectShard(outcomes: RenderOutcome[], shard: ShardSpec, backend
   }
   log.info(`Shard ${label}: rendering ${mine.length} of ${outcomes.length} entries (indexes ${mine.map((o) => o.job.index).join(', ')}).`)
   if (backend === 'heygen' && shard.count > 1) {
-    log.info(
-      `All ${shard.count} shards render on one HeyGen account and share its concurrent-render limit: more shards upload in parallel but do not render faster once that limit is reached.`
-    )
+    log.info(`All ${shard.count} shards render on one HeyGen account and share its concurrent-render limit: more shards upload in parallel but do not render faster once that limit is reached.`)
   }
   return mine
 }

@@ -21,14 +21,7 @@ export function skippedShardPlan(shard: ShardSpec, commentKey: string): ShardPla
 }
 
 /** `previews`: the URLs of the previews this shard committed to preview-branch, by matrix index. */
-export function buildManifest(
-  plan: ShardPlan,
-  ctx: RunContext,
-  header: ReportHeader,
-  results: ResultEntry[],
-  skipped?: string,
-  previews: ReadonlyMap<number, string> = new Map()
-): ShardManifest {
+export function buildManifest(plan: ShardPlan, ctx: RunContext, header: ReportHeader, results: ResultEntry[], skipped?: string, previews: ReadonlyMap<number, string> = new Map()): ShardManifest {
   return {
     schema: MANIFEST_SCHEMA,
     action_version: ACTION_VERSION,

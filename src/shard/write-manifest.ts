@@ -18,13 +18,7 @@ export const MANIFEST_RETENTION_DAYS = 1
  * artifact. Returns the file's path. An artifact that cannot be uploaded is a warning: the file
  * is still there for a later upload-artifact step.
  */
-export async function writeShardManifest(
-  manifest: ShardManifest,
-  run: RunContext,
-  dir: string,
-  log: ManifestLog,
-  env: NodeJS.ProcessEnv = process.env
-): Promise<string> {
+export async function writeShardManifest(manifest: ShardManifest, run: RunContext, dir: string, log: ManifestLog, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const name = manifestArtifactName(manifest.comment_key, manifest.shard, manifest.run_attempt)
   await mkdir(dir, { recursive: true })
   const file = path.join(dir, `${name}.json`)

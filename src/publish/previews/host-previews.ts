@@ -29,14 +29,7 @@ export function isForkPullRequest(ctx: RunContext): boolean {
 }
 
 /** Commits the previews to preview-branch. Never fails the step: problems are warnings, and the comment keeps its links. */
-export async function hostPreviews(
-  client: () => Promise<GitHubClient>,
-  ctx: RunContext,
-  github: GitHubInputs,
-  opts: PreviewInputs,
-  previews: Preview[],
-  log: HostLog
-): Promise<PreviewHosting> {
+export async function hostPreviews(client: () => Promise<GitHubClient>, ctx: RunContext, github: GitHubInputs, opts: PreviewInputs, previews: Preview[], log: HostLog): Promise<PreviewHosting> {
   const off: PreviewHosting = { urls: new Map(), state: 'off' }
   const branch = opts.branch
   if (!branch || previews.length === 0) return off

@@ -22,7 +22,7 @@ export function webpFrameCount(bytes: Uint8Array): number {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (imageKind(b) !== 'webp') return 0
   let frames = 0
-  for (let at = 12; at + 8 <= b.length; ) {
+  for (let at = 12; at + 8 <= b.length;) {
     const id = b.toString('latin1', at, at + 4)
     const size = b.readUInt32LE(at + 4)
     if (id === 'ANMF') frames++

@@ -47,7 +47,11 @@ interface Entry {
 
 /** `<comment-key>/<scope>/`, with the key made one safe path segment (plus a hash, so `a/b` and `a-b` differ). */
 export function previewFolder(commentKey: string, scope: string): string {
-  const slug = commentKey.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'previews'
+  const slug =
+    commentKey
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 60) || 'previews'
   const hash = createHash('sha256').update(commentKey).digest('hex').slice(0, 8)
   return `${slug}-${hash}/${scope.replace(/[^A-Za-z0-9._-]+/g, '-')}`
 }

@@ -25,10 +25,7 @@ export async function previewStage(outcomes: RenderOutcome[], opts: PreviewStage
   const dir = path.join(opts.outputDir, `${bundleName(opts.outputDir)}-previews`)
   const previews = await makePreviews(outcomes, { mode: opts.preview.mode, dir, log, signal: opts.signal })
   if (previews.length > 0 && opts.artifact !== 'none' && opts.videosUploaded) {
-    const uploaded = await uploadArtifacts(
-      { mode: 'bundle', retentionDays: opts.retentionDays, outputDir: dir, run: opts.run, videos: previews.map((p) => ({ index: p.index, path: p.path })) },
-      log
-    )
+    const uploaded = await uploadArtifacts({ mode: 'bundle', retentionDays: opts.retentionDays, outputDir: dir, run: opts.run, videos: previews.map((p) => ({ index: p.index, path: p.path })) }, log)
     // The summary names it where it cannot show the files themselves.
     for (const p of previews) {
       const record = uploaded.get(p.index)
