@@ -1,5 +1,4 @@
 import AdmZip from 'adm-zip'
-import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
@@ -8,6 +7,7 @@ import { ARTIFACT_CONCURRENCY } from '../src/publish/artifacts.js'
 import { emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
 import { startTestEmulator } from './support/with-emulator.js'
 import { startArtifactServer, type ArtifactServer, type ServiceFault } from './support/artifact-server.js'
+import { hasTool } from './support/has-tool.js'
 
 // End to end: dist/index.js as a child process uploads through the real @actions/artifact client to a
 // local artifact service (Twirp results service + blob storage) on loopback, with HeyGen emulated.
@@ -299,14 +299,7 @@ describe('GitHub Enterprise Server', () => {
 })
 
 describe('previews artifact', () => {
-  const hasFfmpeg = ((): boolean => {
-    try {
-      execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' })
-      return true
-    } catch {
-      return false
-    }
-  })()
+  const hasFfmpeg = hasTool('ffmpeg')
   if (!hasFfmpeg) console.log('previews artifact: ffmpeg is not installed, so the animated previews test is skipped.')
   ;(hasFfmpeg ? it : it.skip)('uploads one <output-dir>-previews artifact holding an animated preview per video', async () => {
     const server = await artifactServer()

@@ -7,28 +7,15 @@ import { previewFolder } from '../src/publish/previews/preview-branch.js'
 import { imageKind, webpFrameCount } from '../src/publish/previews/image-kind.js'
 import { SHA_A, emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+import { hasTool } from './support/has-tool.js'
 
 // Previews committed to a branch with the Git Data API, end to end: dist/index.js renders against
 // the emulator, makes the previews with the runner's ffmpeg, and commits them to the local GitHub
 // server, whose /raw/ route then serves what the comment's <img> tags point at.
 
 const KEY = 'project/index.html'
-const hasFfmpeg = ((): boolean => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
-const hasFfprobe = ((): boolean => {
-  try {
-    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+const hasFfmpeg = hasTool('ffmpeg')
+const hasFfprobe = hasTool('ffprobe')
 if (!hasFfmpeg) console.log('preview-branch e2e: ffmpeg is not installed, so the animated-preview tests are skipped (apt-get install ffmpeg).')
 const withFfmpeg = hasFfmpeg ? it : it.skip
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -7,6 +6,7 @@ import type { ShardManifest } from '../src/shard/manifest.js'
 import { COLLECT_DIST, SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
 import { startArtifactServer, type ArtifactServer } from './support/artifact-server.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+import { hasTool } from './support/has-tool.js'
 
 // Sharding end to end: dist/index.js runs as two (or more) shard jobs of one workflow run at the
 // same time against the emulator, the local artifact service and the local GitHub API.
@@ -17,14 +17,7 @@ const RUN_ID = 4242
 const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -->'
 const NAMES = COLORS.map((_, i) => `${i + 1}-T${i + 1}`)
 
-const hasFfmpeg = ((): boolean => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+const hasFfmpeg = hasTool('ffmpeg')
 if (!hasFfmpeg) console.log('shards e2e: ffmpeg is not installed, so the hosted-previews test is skipped (apt-get install ffmpeg).')
 const withFfmpeg = hasFfmpeg ? it : it.skip
 
