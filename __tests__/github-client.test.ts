@@ -1,4 +1,4 @@
-import { GitHubClient, TokenTargetError, loadGitHubModules, githubApiUrl, isPermissionError } from '../src/publish/github-client.js'
+import { GitHubClient, TokenTargetError, loadGitHubModules, githubApiUrl, isPermissionError, spacesWrites } from '../src/publish/github-client.js'
 
 // The client that carries the github-token: where it may send it, and how it reads GitHub's refusals.
 
@@ -12,6 +12,15 @@ describe('GitHub token guard', () => {
     expect(githubApiUrl({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' }).origin).toBe('https://ghe.example.com')
     expect(githubApiUrl({ GITHUB_API_URL: 'http://127.0.0.1:4100' }).origin).toBe('http://127.0.0.1:4100')
     expect(() => githubApiUrl({ GITHUB_API_URL: 'http://ghe.example.com/api/v3' })).toThrow(TokenTargetError)
+  })
+
+  it('spaces writes as GitHub asks, except to a stand-in on loopback', () => {
+    expect(spacesWrites(new URL('https://api.github.com'))).toBe(true)
+    expect(spacesWrites(new URL('https://ghe.example.com/api/v3'))).toBe(true)
+    expect(spacesWrites(new URL('https://127.0.0.1.nip.io'))).toBe(true)
+    expect(spacesWrites(new URL('http://127.0.0.1:4100'))).toBe(false)
+    expect(spacesWrites(new URL('http://[::1]:4100'))).toBe(false)
+    expect(spacesWrites(new URL('http://localhost:4100'))).toBe(false)
   })
 
   it('refuses an API URL that is HeyGen itself', async () => {

@@ -39831,6 +39831,15 @@ function checkSafeOrigin(url, what) {
     if (url.username || url.password)
         throw new TokenTargetError(`${what} must not carry credentials in the URL.`);
 }
+/**
+ * GitHub asks for a second between content-creating requests, and the throttling plugin spaces
+ * every write so. A GitHub API on loopback is a stand-in (a test server, a local mock): it has no
+ * secondary rate limits, and spacing its writes only makes every preview commit N seconds slower.
+ * Rate-limit answers are honoured there all the same.
+ */
+function spacesWrites(apiUrl) {
+    return !isLoopbackHost(apiUrl.hostname);
+}
 /** Retries of one request after a rate limit: GitHub's Retry-After is honoured, then we give up. */
 const RATE_LIMIT_RETRIES = 2;
 let loaded;
@@ -39846,7 +39855,8 @@ function loadGitHubModules() {
         const utils = await __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 85555));
         const { retry } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735));
         const { throttling } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86856));
-        return { getOctokit: github.getOctokit, defaults: utils.defaults, plugins: [retry, throttling] };
+        const { default: Bottleneck } = await __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 63251, 23));
+        return { getOctokit: github.getOctokit, defaults: utils.defaults, plugins: [retry, throttling], Bottleneck };
     })();
     return loaded;
 }
@@ -39884,7 +39894,8 @@ class GitHubClient {
         // secondary rate limit waits for Retry-After instead of failing the comment.
         const throttle = {
             onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES,
-            onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES
+            onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES,
+            ...(spacesWrites(opts.apiUrl) ? {} : { write: new modules.Bottleneck.Group({ maxConcurrent: 10 }) })
         };
         this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded }, throttle }, ...modules.plugins);
     }
@@ -43533,7 +43544,7 @@ async function uploadArtifacts(req, log, env = process.env) {
         return records;
     }
     // Loaded only when needed: the artifact client is most of the bundle and slows start-up.
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(251), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(555), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
     const client = new DefaultArtifactClient();
     const options = {
         retentionDays: req.retentionDays,
@@ -43766,7 +43777,7 @@ async function downloadManifests(serverUrl, commentKey, log, env = process.env) 
         throw new UserError(`Input 'results-path' is empty, so collect downloads the shard manifests itself, but ${missing}. Download them with actions/download-artifact (pattern: hyperframes-shard-*, merge-multiple: true) and pass their folder as results-path.`);
     }
     const prefix = commentKey ? manifestArtifactPrefix(commentKey) : ANY_KEY_PREFIX;
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(251), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(555), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
     const client = new DefaultArtifactClient();
     const { artifacts } = await client.listArtifacts();
     const wanted = artifacts.filter((a) => a.name.startsWith(prefix));

@@ -36,6 +36,16 @@ function checkSafeOrigin(url: URL, what: string): void {
   if (url.username || url.password) throw new TokenTargetError(`${what} must not carry credentials in the URL.`)
 }
 
+/**
+ * GitHub asks for a second between content-creating requests, and the throttling plugin spaces
+ * every write so. A GitHub API on loopback is a stand-in (a test server, a local mock): it has no
+ * secondary rate limits, and spacing its writes only makes every preview commit N seconds slower.
+ * Rate-limit answers are honoured there all the same.
+ */
+export function spacesWrites(apiUrl: URL): boolean {
+  return !isLoopbackHost(apiUrl.hostname)
+}
+
 export interface GitHubClientOptions {
   token: string
   apiUrl: URL
@@ -56,6 +66,8 @@ export interface GitHubModules {
   defaults: typeof defaults
   /** @octokit/plugin-retry and @octokit/plugin-throttling: transient failures and rate limits. */
   plugins: Parameters<typeof getOctokit>[2][]
+  /** The limiter the throttling plugin is built on, for writes that need no spacing. */
+  Bottleneck: typeof import('bottleneck').default
 }
 
 /** Retries of one request after a rate limit: GitHub's Retry-After is honoured, then we give up. */
@@ -75,7 +87,8 @@ export function loadGitHubModules(): Promise<GitHubModules> {
     const utils = await import('@actions/github/lib/utils')
     const { retry } = await import('@octokit/plugin-retry')
     const { throttling } = await import('@octokit/plugin-throttling')
-    return { getOctokit: github.getOctokit, defaults: utils.defaults, plugins: [retry, throttling] }
+    const { default: Bottleneck } = await import('bottleneck/light.js')
+    return { getOctokit: github.getOctokit, defaults: utils.defaults, plugins: [retry, throttling], Bottleneck }
   })()
   return loaded
 }
@@ -115,7 +128,8 @@ export class GitHubClient {
     // secondary rate limit waits for Retry-After instead of failing the comment.
     const throttle = {
       onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < RATE_LIMIT_RETRIES,
-      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < RATE_LIMIT_RETRIES
+      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < RATE_LIMIT_RETRIES,
+      ...(spacesWrites(opts.apiUrl) ? {} : { write: new modules.Bottleneck.Group({ maxConcurrent: 10 }) })
     }
     this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded }, throttle }, ...modules.plugins)
   }
