@@ -48,8 +48,8 @@ async function render(ws: string, server: ArtifactServer, extra: Record<string, 
     workspace: ws,
     runAttempt: opts.runAttempt,
     env: { ...server.env, ...opts.env },
-    // These tests count the videos' artifacts; the previews' own artifact has its test below.
-    inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', preview: 'none', ...extra })
+    // No previews unless asked (emulatorInputs): these tests count the videos' artifacts.
+    inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', ...extra })
   })
   expectTokenKept(run, server)
   return run
@@ -156,7 +156,7 @@ describe('a video larger than one upload block', () => {
     cleanup.push(() => big.close())
     const server = await artifactServer()
     const ws = workspace()
-    const run = await runAction({ workspace: ws, env: server.env, inputs: emulatorInputs(big.url, { matrix: '[{"title": "Big"}]', name: '{title}', preview: 'none' }) })
+    const run = await runAction({ workspace: ws, env: server.env, inputs: emulatorInputs(big.url, { matrix: '[{"title": "Big"}]', name: '{title}' }) })
     expectTokenKept(run, server)
     expect(run.code).toBe(0)
     const [artifact] = server.artifacts()

@@ -36,7 +36,7 @@ describe('one comment when jobs race', () => {
         repository: { full_name: 'octo/videos' }
       },
       github: { apiUrl: github.url, token: github.token },
-      inputs: emulatorInputs(emulator.url, { matrix: JSON.stringify([{ title }]), name: `r-${title}`, wait: 'false', 'output-dir': `out-${title}`, preview: 'none' })
+      inputs: emulatorInputs(emulator.url, { matrix: JSON.stringify([{ title }]), name: `r-${title}`, wait: 'false', 'output-dir': `out-${title}` })
     })
 
   it('two runs with one comment-key started together leave exactly one comment', async () => {

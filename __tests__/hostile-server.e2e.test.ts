@@ -189,8 +189,7 @@ describe('out of credit half-way', () => {
             const run = await runAction({
               workspace,
               env: artifacts.env,
-              // preview: none keeps the artifact list to the videos this test is about.
-              inputs: emulatorInputs(url, { matrix: '[{"title": "One"}, {"title": "Two"}]', name: '{title}', concurrency: '1', preview: 'none' })
+              inputs: emulatorInputs(url, { matrix: '[{"title": "One"}, {"title": "Two"}]', name: '{title}', concurrency: '1' })
             })
             expect(run.code).toBe(1)
             expect(run.stdout).toContain('out of credit')

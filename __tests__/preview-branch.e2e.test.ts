@@ -59,7 +59,7 @@ describe('previews on a branch', () => {
       event: prEvent(pr, headRepo),
       github: { apiUrl: github.url, token: github.token },
       env: { GITHUB_SERVER_URL: github.url },
-      inputs: emulatorInputs(emulator.url, { name: '{index}-{title}', 'preview-branch': 'previews', ...inputs })
+      inputs: emulatorInputs(emulator.url, { name: '{index}-{title}', preview: 'auto', 'preview-branch': 'previews', ...inputs })
     })
   const commentOf = (pr: number, key = KEY): string => github.comments(pr).find((c) => c.body.includes(`comment-key: ${key} -->`))?.body ?? ''
   const imgSources = (body: string): string[] => [...body.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))

@@ -11,7 +11,7 @@ describe('a log that talks', () => {
     // Renders long enough to be seen unfinished once, as every real render is: a render already
     // ended at the run's first look counts as an earlier run's (the rule billing follows too).
     await withEmulator({ renderMs: 1200 }, async (emulator, workspace) => {
-      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '2', preview: 'none', artifact: 'none' })
+      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '2', artifact: 'none' })
       const first = await runAction({ workspace, inputs })
       expect(first.code).toBe(0)
       const lines = first.stdout.split('\n')
@@ -39,7 +39,7 @@ describe('a log that talks', () => {
     // Renders of ~2.5 s against a heartbeat shortened to 0.5 s through the testing aid: several
     // heartbeat periods pass with nothing finished, in each of the two waves.
     await withEmulator({ renderMs: 2500 }, async (emulator, workspace) => {
-      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 's-{title}', concurrency: '2', preview: 'none', artifact: 'none' })
+      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 's-{title}', concurrency: '2', artifact: 'none' })
       const run = await runAction({ workspace, inputs, env: { HYPERFRAMES_PROGRESS_INTERVAL_SECONDS: '0.5' } })
       expect(run.code).toBe(0)
       const lines = run.stdout.split('\n')

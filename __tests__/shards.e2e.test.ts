@@ -197,7 +197,7 @@ describe('sharded renders', () => {
         shardRun(
           shard,
           { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: github.url } },
-          { 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
+          { preview: 'auto', 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
         )
       const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
       for (const run of [p1, p2]) expect([run.code, run.stderr]).toEqual([0, ''])
