@@ -3,12 +3,10 @@ import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { BACKEND_REGISTRY } from './backends.js'
-import { readGitHubInputs, readGitHubToken } from './inputs/github-inputs.js'
 import type { Variables } from './inputs/matrix.js'
 import { decideBackend, type BackendName } from './inputs/backend-choice.js'
 import { readInputs, type ActionInputs, type RenderSettings, type RequestedInputs } from './inputs/read-inputs.js'
-import { readPreviewInputs, type PreviewInputs } from './inputs/preview-inputs.js'
-import { readProgressInterval } from './inputs/progress-interval.js'
+import type { PreviewInputs } from './inputs/preview-inputs.js'
 import { readRunContext, type RunContext } from './inputs/run-context.js'
 import { inspectProject } from './project/inspect-project.js'
 import { packageProject, removePackage, type PackagedProject } from './project/package-project.js'
@@ -35,13 +33,12 @@ import { formatBytes, runRenders, type RenderLog } from './render/scheduler.js'
 import { safeLogLine, untrustedText } from './untrusted-text.js'
 import { UserError } from './user-error.js'
 import { planDigest } from './shard/plan-digest.js'
-import { commentOffWhenSharded, readShardInput, selectShard } from './shard/shard-mode.js'
+import { commentOffWhenSharded, selectShard } from './shard/shard-mode.js'
 import { buildManifest, skippedShardPlan, type ShardPlan } from './shard/shard-plan.js'
 import { shardLabel } from './shard/shard-spec.js'
 import { writeShardManifest } from './shard/write-manifest.js'
 import { writeShardOutputs } from './shard/shard-outputs.js'
-import { planShardsIfAsked } from './shard/plan-mode.js'
-import { actionsCacheStore, readCacheRendererInput, rendererInstallCache } from './local/renderer-cache.js'
+import { writeShardPlan } from './shard/plan-mode.js'
 
 // The render stage's lines quote the API (render ids, retry reasons): no line of it may act as a
 // workflow command or repeat a secret, whatever the server put in it.
@@ -96,6 +93,8 @@ interface RunState {
   commentKey?: string
   /** The fail-on failure, when renders failed: the reports list those failures once, in their rows. */
   renderFailure?: string
+  /** `mode: plan` wrote its shards: nothing was rendered, so nothing is published. */
+  planned?: boolean
 }
 
 export async function run(): Promise<void> {
@@ -112,7 +111,6 @@ export async function run(): Promise<void> {
 
   let failure: string | undefined
   try {
-    if (await planShardsIfAsked()) return
     failure = await pipeline(state, cancel.signal)
   } catch (error) {
     failure = describeError(error, cancel.signal)
@@ -120,6 +118,7 @@ export async function run(): Promise<void> {
     process.removeListener('SIGTERM', onSignal)
     process.removeListener('SIGINT', onSignal)
   }
+  if (state.planned) return
   failure = await publish(state, failure, cancel.signal, startedAt)
   if (failure) core.setFailed(failure)
 }
@@ -127,14 +126,15 @@ export async function run(): Promise<void> {
 /** inputs → inspect → plan → package → (dry run stops) → upload → render → collect; returns a failure message per fail-on. */
 async function pipeline(state: RunState, signal: AbortSignal): Promise<string | undefined> {
   const ctx = (state.ctx = readRunContext())
-  const token = readGitHubToken() // first, so github-token is masked before anything else
-  const requested = (state.inputs = readInputs(ctx.workspace))
-  const githubInputs = readGitHubInputs(ctx, token, requested)
+  const requested = (state.inputs = readInputs(ctx.workspace, ctx))
+  if (requested.mode === 'plan') {
+    writeShardPlan(requested)
+    state.planned = true
+    return undefined
+  }
+  const { github: githubInputs, shard } = requested
   state.commentKey = githubInputs.commentKey
-  const shard = readShardInput()
-  const cacheRenderer = readCacheRendererInput()
-  state.preview = readPreviewInputs()
-  const heartbeatMs = readProgressInterval()
+  state.preview = requested.preview
   state.github = new GitHubPublisher(ctx, commentOffWhenSharded(githubInputs, shard), requested.apiUrl.origin, { info: (l) => core.info(l), warning: (l) => core.warning(l) })
   // Fork PRs and bots run without secrets: on-missing-key decides, before any network call.
   const choice = decideBackend(requested, ctx)
@@ -184,15 +184,14 @@ async function pipeline(state: RunState, signal: AbortSignal): Promise<string | 
       return undefined
     }
     await mkdir(inputs.outputDir, { recursive: true })
-    const toolCache = cacheRenderer ? rendererInstallCache(actionsCacheStore(), { info: (l) => core.info(l), debug: (l) => core.debug(l) }) : undefined
-    return await render(state, inputs, backend, zip, { signal, log: coreLog, warning: (line) => core.warning(line), toolCache }, heartbeatMs)
+    return await render(state, inputs, backend, zip, { signal, log: coreLog, warning: (line) => core.warning(line) })
   } finally {
     await removePackage(zip)
   }
 }
 
 /** upload → render → collect, with the chosen backend; returns a failure message per fail-on. */
-async function render(state: RunState, inputs: ActionInputs, backend: BackendName, zip: PackagedProject, ctx: OpenContext, heartbeatMs?: number): Promise<string | undefined> {
+async function render(state: RunState, inputs: ActionInputs, backend: BackendName, zip: PackagedProject, ctx: OpenContext): Promise<string | undefined> {
   // HeyGen: upload once. Local: unpack once and render on this machine.
   const opened = await BACKEND_REGISTRY[backend](
     {
@@ -202,7 +201,8 @@ async function render(state: RunState, inputs: ActionInputs, backend: BackendNam
       jobCount: state.outcomes.length,
       callbacks: Boolean(inputs.callbackUrl || inputs.callbackIdTemplate),
       // Only what a service needs to be called travels to the backend, not the inputs.
-      service: { url: inputs.apiUrl, apiKey: inputs.apiKey, requestTimeoutMs: inputs.requestTimeoutSeconds * 1000 }
+      service: { url: inputs.apiUrl, apiKey: inputs.apiKey, requestTimeoutMs: inputs.requestTimeoutSeconds * 1000 },
+      cacheTools: inputs.cacheRenderer
     },
     ctx
   )
@@ -218,7 +218,7 @@ async function render(state: RunState, inputs: ActionInputs, backend: BackendNam
       signal: ctx.signal,
       poll: opened.poll,
       log: coreLog,
-      heartbeatMs
+      heartbeatMs: inputs.heartbeatMs
     })
     const stats = opened.stats()
     if (stats) core.debug(stats)

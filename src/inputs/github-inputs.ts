@@ -44,7 +44,7 @@ export function readGitHubToken(): string {
 }
 
 /** Reads comment, comment-key and release; the default comment key comes from the inputs already read. */
-export function readGitHubInputs(ctx: RunContext, token: string, project: { projectDir: string; composition: string }): GitHubInputs {
+export function readGitHubInputs(ctx: Pick<RunContext, 'workspace' | 'release'>, token: string, project: { projectDir: string; composition: string }): GitHubInputs {
   const key = input('comment-key').trim() || defaultCommentKey(ctx.workspace, project.projectDir, project.composition)
   if (key.length > MAX_KEY_LENGTH) throw new InputError('comment-key', `is ${key.length} characters long; keep it under ${MAX_KEY_LENGTH}.`)
   if (/[\r\n]/.test(key)) throw new InputError('comment-key', 'must be a single line.')
@@ -70,7 +70,7 @@ export function defaultCommentKey(workspace: string, projectPath: string, compos
 }
 
 /** The `release` input, else the release of a `release` event, else none. */
-function readRelease(ctx: RunContext): ReleaseTarget | undefined {
+function readRelease(ctx: Pick<RunContext, 'release'>): ReleaseTarget | undefined {
   const tag = input('release').trim()
   if (!tag) return ctx.release
   if (/\s/.test(tag)) throw new InputError('release', `'${tag}' is not a tag name; tags have no spaces (e.g. v1.2.0).`)

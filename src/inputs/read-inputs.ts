@@ -3,10 +3,15 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
 import { BACKENDS, type BackendName } from './backend-choice.js'
+import { readGitHubInputs, readGitHubToken, type GitHubInputs } from './github-inputs.js'
 import { InputError } from './input-error.js'
 import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
 import { ON_MISSING_KEY, type OnMissingKey } from './missing-key.js'
+import { readPreviewInputs, type PreviewInputs } from './preview-inputs.js'
+import { readProgressInterval } from './progress-interval.js'
+import type { RunContext } from './run-context.js'
 import { parseStructured } from './structured.js'
+import { parseShard, type ShardSpec } from '../shard/shard-spec.js'
 import { registerSecret } from '../untrusted-text.js'
 import { parseBoolean, parseEnum, parseInteger, parseNumber } from './values.js'
 
@@ -20,6 +25,8 @@ export const ARTIFACT_MODES = ['per-video', 'bundle', 'none'] as const
 export const FAIL_ON = ['any', 'all', 'never'] as const
 /** `warn`: findings are annotations and the run goes on; `strict`: lint errors stop it before upload; `off`: no lint. */
 export const LINT_MODES = ['warn', 'strict', 'off'] as const
+/** `render` renders (this job's shard of) the matrix; `plan` only outputs the shards for a job matrix. */
+export const MODES = ['render', 'plan'] as const
 
 export type Quality = (typeof QUALITIES)[number]
 export type Format = (typeof FORMATS)[number]
@@ -29,6 +36,7 @@ export type AspectRatioInput = (typeof ASPECT_RATIO_INPUTS)[number]
 export type ArtifactMode = (typeof ARTIFACT_MODES)[number]
 export type FailOn = (typeof FAIL_ON)[number]
 export type LintMode = (typeof LINT_MODES)[number]
+export type Mode = (typeof MODES)[number]
 
 /** The request settings shared by every render of the step. */
 export interface RenderSettings {
@@ -79,6 +87,18 @@ export interface ActionInputs {
   dryRun: boolean
   /** What HyperFrames lint findings do: annotate (warn), stop the run on errors (strict), or nothing (off). */
   lint: LintMode
+  /** The PR comment and release assets. */
+  github: GitHubInputs
+  /** This job's slice of the matrix; undefined renders the whole matrix. */
+  shard?: ShardSpec
+  mode: Mode
+  /** With `mode: plan`: the most entries one shard renders. */
+  entriesPerShard: number
+  preview: PreviewInputs
+  /** Keep the local renderer between jobs in the Actions cache. */
+  cacheRenderer: boolean
+  /** Milliseconds between progress lines; undefined keeps the default. */
+  heartbeatMs?: number
 }
 
 /** What readInputs returns: every input parsed, with the settings not yet resolved against the composition. */
@@ -191,8 +211,14 @@ function readCallbackUrl(): string | undefined {
   return raw
 }
 
-/** Reads and validates every input. Throws InputError before any network call. An empty api-key is left to missingKeyDecision. */
-export function readInputs(workspace: string): RequestedInputs {
+/**
+ * Reads and validates every input, the one place that does. Throws InputError before any network
+ * call. An empty api-key is left to missingKeyDecision. `event` gives the release a `release`
+ * event is about.
+ */
+export function readInputs(workspace: string, event: Pick<RunContext, 'release'> = {}): RequestedInputs {
+  // The secrets first, so each is masked even when a later input is refused.
+  const githubToken = readGitHubToken()
   const apiKey = core.getInput('api-key').trim()
   if (apiKey) {
     core.setSecret(apiKey)
@@ -239,7 +265,14 @@ export function readInputs(workspace: string): RequestedInputs {
     rerender: parseBoolean(input('rerender', 'false'), 'rerender'),
     strictVariables: parseBoolean(input('strict-variables', 'true'), 'strict-variables'),
     dryRun: parseBoolean(input('dry-run', 'false'), 'dry-run'),
-    lint: parseEnum(input('lint', 'warn'), 'lint', LINT_MODES)
+    lint: parseEnum(input('lint', 'warn'), 'lint', LINT_MODES),
+    github: readGitHubInputs({ workspace, release: event.release }, githubToken, { projectDir, composition }),
+    shard: parseShard(input('shard')),
+    mode: parseEnum(input('mode', 'render'), 'mode', MODES),
+    entriesPerShard: parseInteger(input('entries-per-shard', '10'), 'entries-per-shard', 1, 10_000),
+    preview: readPreviewInputs(),
+    cacheRenderer: parseBoolean(input('cache-renderer', 'true'), 'cache-renderer'),
+    heartbeatMs: readProgressInterval()
   }
   return inputs
 }

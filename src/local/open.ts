@@ -6,6 +6,7 @@ import type { OpenBackend } from '../render/open-backend.js'
 import { plural } from '../render/open-backend.js'
 import { LOCAL_POLL, LocalBackend } from './local-backend.js'
 import { LocalRenderer } from './local-renderer.js'
+import { actionsCacheStore, rendererInstallCache } from './renderer-cache.js'
 
 /** Local: the zip is unpacked once into a folder of the backend's own, removed on close. */
 export const openLocalBackend: OpenBackend = async (setup, ctx) => {
@@ -21,7 +22,7 @@ export const openLocalBackend: OpenBackend = async (setup, ctx) => {
       log: ctx.log.info,
       maxParallel: Math.min(setup.concurrency, setup.jobCount),
       signal: ctx.signal,
-      installCache: ctx.toolCache
+      installCache: setup.cacheTools ? rendererInstallCache(actionsCacheStore(), { info: (l) => ctx.log.info(l), debug: (l) => ctx.log.debug?.(l) }) : undefined
     })
     // Render what HeyGen would receive: the zip's files, not the working tree.
     files = await unpackZip(setup.zip.zipPath, projectDir)

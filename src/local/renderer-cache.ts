@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { parseBoolean } from '../inputs/values.js'
 import type { InstallCache } from './hyperframes-cli.js'
 
 /** Where an installed renderer folder is kept between jobs: @actions/cache on a runner, anything else in tests. */
@@ -22,11 +21,6 @@ export interface RendererCacheLog {
  */
 export function rendererCacheKey(version: string, platform: string = process.platform, arch: string = process.arch): string {
   return `hyperframes-render-action-renderer-${version}-${platform}-${arch}`
-}
-
-/** The `cache-renderer` input (default true). */
-export function readCacheRendererInput(): boolean {
-  return parseBoolean(core.getInput('cache-renderer') || 'true', 'cache-renderer')
 }
 
 /**

@@ -27,21 +27,14 @@ export interface BackendSetup {
   callbacks: boolean
   /** The render service's address and key; only a backend that calls a service reads them. */
   service: { url: URL; apiKey: string; requestTimeoutMs: number }
+  /** A backend that installs tools may keep them between jobs (the Actions cache on a runner). */
+  cacheTools: boolean
 }
 
 export interface OpenContext {
   signal: AbortSignal
   log: RenderLog
   warning: (line: string) => void
-  /** Keeps a backend's installed tools between jobs; none: always install. */
-  toolCache?: ToolCache
-}
-
-/** A folder kept between jobs under a version (the Actions cache on a runner). */
-export interface ToolCache {
-  /** Fills `dir` with what was saved for `version`; false when nothing was. */
-  restore(dir: string, version: string): Promise<boolean>
-  save(dir: string, version: string): Promise<void>
 }
 
 /** How a backend is opened; one per entry in src/backends.ts. */

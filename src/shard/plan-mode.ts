@@ -1,15 +1,8 @@
 import * as core from '@actions/core'
 import { InputError } from '../inputs/input-error.js'
-import { readInputs } from '../inputs/read-inputs.js'
-import { parseEnum, parseInteger } from '../inputs/values.js'
+import type { RequestedInputs } from '../inputs/read-inputs.js'
 import { MAX_SHARDS } from './shard-spec.js'
 import { writePlanOutputs } from './shard-outputs.js'
-
-export const MODES = ['render', 'plan'] as const
-
-function input(name: string, fallback: string): string {
-  return core.getInput(name) || fallback
-}
 
 /** ["1/n", …, "n/n"]: enough shards that none holds more than `perShard` entries, at least one. */
 export function planShards(entries: number, perShard: number): string[] {
@@ -24,18 +17,14 @@ export function planShards(entries: number, perShard: number): string[] {
 }
 
 /**
- * `mode: plan` reads and checks the inputs, expands the matrix and outputs `shards` for the
- * render jobs' strategy.matrix; nothing is packed, uploaded or rendered. Returns false in render mode.
+ * `mode: plan`: the inputs are read and checked and the matrix expanded; this outputs `shards` for
+ * the render jobs' strategy.matrix. Nothing is packed, uploaded or rendered.
  */
-export async function planShardsIfAsked(workspace: string = process.env.GITHUB_WORKSPACE || process.cwd()): Promise<boolean> {
-  const mode = parseEnum(input('mode', 'render'), 'mode', MODES)
-  if (mode !== 'plan') return false
-  const perShard = parseInteger(input('entries-per-shard', '10'), 'entries-per-shard', 1, 10_000)
-  const inputs = readInputs(workspace)
+export function writeShardPlan(inputs: Pick<RequestedInputs, 'matrix' | 'entriesPerShard'>): void {
+  const perShard = inputs.entriesPerShard
   const shards = planShards(inputs.matrix.length, perShard)
   core.info(
     `Plan: ${inputs.matrix.length} entr${inputs.matrix.length === 1 ? 'y' : 'ies'} in ${shards.length} shard${shards.length === 1 ? '' : 's'} of at most ${perShard}: ${JSON.stringify(shards)}.`
   )
   writePlanOutputs(shards)
-  return true
 }

@@ -1,13 +1,7 @@
-import * as core from '@actions/core'
 import type { GitHubInputs } from '../inputs/github-inputs.js'
 import type { RenderOutcome } from '../render/outcome.js'
 import { keepShard } from './partition.js'
-import { parseShard, shardLabel, type ShardSpec } from './shard-spec.js'
-
-/** The `shard` input; undefined renders the whole matrix in this job, as without sharding. */
-export function readShardInput(): ShardSpec | undefined {
-  return parseShard(core.getInput('shard'))
-}
+import { shardLabel, type ShardSpec } from './shard-spec.js'
 
 /**
  * Only collect writes the PR comment of a sharded run: GitHub has no compare-and-swap on comment
