@@ -3,7 +3,7 @@ import { COMMENT_MODES, type CommentMode } from '../inputs/github-inputs.js'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../inputs/input-error.js'
-import { FAIL_ON, type FailOn } from '../inputs/read-inputs.js'
+import { FAIL_ON, type FailOn } from '../inputs/choices.js'
 import { parseEnum } from '../inputs/values.js'
 
 /** The collect sub-action's inputs (collect/action.yml). */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { readRunContext, type RunContext } from '../inputs/run-context.js'
-import type { FailOn } from '../inputs/read-inputs.js'
+import type { FailOn } from '../inputs/choices.js'
 import { buildCommentBody } from '../publish/comment-body.js'
 import { GitHubClient, githubApiUrl, loadGitHubModules } from '../publish/github-client.js'
 import { GitHubPublisher, runLinks } from '../publish/github-publish.js'

@@ -3,6 +3,8 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import path from 'node:path'
 import { parseApiUrl } from './api-url.js'
 import { BACKENDS, type BackendName } from './backend-choice.js'
+import { ARTIFACT_MODES, ASPECT_RATIO_INPUTS, FAIL_ON, FORMATS, LINT_MODES, MODES, QUALITIES, RESOLUTIONS } from './choices.js'
+import type { ArtifactMode, AspectRatio, AspectRatioInput, FailOn, Format, LintMode, Mode, Quality, Resolution } from './choices.js'
 import { readGitHubInputs, readGitHubToken, type GitHubInputs } from './github-inputs.js'
 import { InputError } from './input-error.js'
 import { MAX_MATRIX_ENTRIES, expandMatrix, parseVariablesObject, type Variables } from './matrix.js'
@@ -15,28 +17,8 @@ import { parseShard, type ShardSpec } from '../shard/shard-spec.js'
 import { registerSecret } from '../untrusted-text.js'
 import { parseBoolean, parseEnum, parseInteger, parseNumber } from './values.js'
 
-export const QUALITIES = ['draft', 'standard', 'high'] as const
-export const FORMATS = ['mp4', 'webm', 'mov'] as const
-export const RESOLUTIONS = ['1080p', '4k'] as const
-export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const
-/** `auto` reads the ratio from the composition's data-width / data-height (src/project/render-settings.ts). */
-export const ASPECT_RATIO_INPUTS = ['auto', ...ASPECT_RATIOS] as const
-export const ARTIFACT_MODES = ['per-video', 'bundle', 'none'] as const
-export const FAIL_ON = ['any', 'all', 'never'] as const
-/** `warn`: findings are annotations and the run goes on; `strict`: lint errors stop it before upload; `off`: no lint. */
-export const LINT_MODES = ['warn', 'strict', 'off'] as const
-/** `render` renders (this job's shard of) the matrix; `plan` only outputs the shards for a job matrix. */
-export const MODES = ['render', 'plan'] as const
-
-export type Quality = (typeof QUALITIES)[number]
-export type Format = (typeof FORMATS)[number]
-export type Resolution = (typeof RESOLUTIONS)[number]
-export type AspectRatio = (typeof ASPECT_RATIOS)[number]
-export type AspectRatioInput = (typeof ASPECT_RATIO_INPUTS)[number]
-export type ArtifactMode = (typeof ARTIFACT_MODES)[number]
-export type FailOn = (typeof FAIL_ON)[number]
-export type LintMode = (typeof LINT_MODES)[number]
-export type Mode = (typeof MODES)[number]
+// The fixed choices live in a file without this reader's dependencies (collect needs fail-on's).
+export * from './choices.js'
 
 /** The request settings shared by every render of the step. */
 export interface RenderSettings {
