@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import type { Emulator } from '../emulator/index.js'
-import { SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction } from './support/action-runner.js'
+import type { EmulatorStats } from '../emulator/index.js'
+import { SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import { useServers } from './support/servers.js'
 import { startTestEmulator } from './support/with-emulator.js'
 
 // End to end: the bundled dist/index.js as a child process, against the emulator over loopback.
@@ -12,29 +13,29 @@ const MATRIX = JSON.stringify([
   { title: 'Three', color: '#0000ff' }
 ])
 
+// One emulator and workspace for the file; a render titled 'Broken' fails, as a font error would.
+const servers = useServers({
+  emulator: { renderMs: 150, queueMs: 20, failRender: (body) => (body.variables?.title === 'Broken' ? 'Font "Nope" could not be loaded' : undefined) }
+})
+
 describe('the action against the emulator', () => {
-  let emulator: Emulator
-  let workspace: string
+  let first: ActionRun
 
+  // The first run of this commit, read by the two tests below.
   beforeAll(async () => {
-    emulator = await startTestEmulator({ renderMs: 150, queueMs: 20 })
-    workspace = makeWorkspace()
+    servers.emulator.resetStats()
+    first = await runAction({ workspace: servers.workspace, inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, name: '{index}-{title}' }) })
+    firstStats = structuredClone(servers.emulator.stats)
   })
-  afterAll(async () => {
-    await emulator.close()
-    rmSync(workspace, { recursive: true, force: true })
-  })
+  let firstStats: EmulatorStats
 
-  let first: Awaited<ReturnType<typeof runAction>>
-
-  it('uploads once, renders every matrix entry and leaves the videos, outputs and summary', async () => {
-    emulator.resetStats()
-    first = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}' }) })
+  it('uploads once, renders every matrix entry and leaves the videos, outputs and summary', () => {
+    const { emulator, workspace } = servers
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
-    expect(emulator.stats.assetsCreated).toBe(1)
-    expect(emulator.stats.byRoute['PUT upload']).toBe(1)
-    expect(emulator.stats.rendersCreated).toBe(3)
+    expect(firstStats.assetsCreated).toBe(1)
+    expect(firstStats.byRoute['PUT upload']).toBe(1)
+    expect(firstStats.rendersCreated).toBe(3)
 
     expect(first.results.map((r) => r.name)).toEqual(['1-One', '2-Two', '3-Three'])
     for (const r of first.results) {
@@ -74,9 +75,39 @@ describe('the action against the emulator', () => {
     expect(first.summary).not.toContain('test-key-123')
   })
 
+  describe('bytes uploaded do not grow with the matrix', () => {
+    it('uploads one zip for 3 entries and for 12 entries', async () => {
+      // The first run above uploaded this project for 3 entries; 12 go to an emulator that has
+      // never seen the zip, so the upload cannot be a replay.
+      const emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
+      const workspace = makeWorkspace()
+      try {
+        const matrix = JSON.stringify({ title: Array.from({ length: 12 }, (_, i) => `T${i}`) })
+        // Submitting is all this is about: no need to wait for twelve renders.
+        const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: 'v-{title}', artifact: 'none', wait: 'false' }) })
+        expect(run.code).toBe(0)
+        expect(run.results).toHaveLength(12)
+        for (const [stats, n] of [
+          [firstStats, 3],
+          [emulator.stats, 12]
+        ] as const) {
+          expect(stats.rendersCreated).toBe(n)
+          expect(stats.byRoute['PUT upload']).toBe(1)
+          expect(stats.byRoute['POST /v3/assets/direct-uploads']).toBe(1)
+        }
+        expect(firstStats.bytesUploaded).toBeGreaterThan(0)
+        expect(emulator.stats.bytesUploaded).toBe(firstStats.bytesUploaded)
+      } finally {
+        await emulator.close()
+        rmSync(workspace, { recursive: true, force: true })
+      }
+    })
+  })
+
   it('replays a re-run of the same commit instead of creating new renders', async () => {
-    emulator.resetStats()
-    const again = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}' }) })
+    const { emulator, workspace } = servers
+    // The replayed ids are the answer; waiting for renders already done would prove nothing more.
+    const again = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', wait: 'false', 'output-dir': 'nowait' }) })
     expect(again.code).toBe(0)
     expect(emulator.stats.rendersCreated).toBe(0)
     expect(emulator.stats.assetsCreated).toBe(0)
@@ -85,13 +116,14 @@ describe('the action against the emulator', () => {
   })
 
   it('creates exactly one new render when one variable changes', async () => {
-    emulator.resetStats()
+    const { emulator, workspace } = servers
     const changed = JSON.stringify([
       { title: 'One', color: '#ff0000' },
       { title: 'Two', color: '#123456' },
       { title: 'Three', color: '#0000ff' }
     ])
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: changed, name: '{index}-{title}' }) })
+    // The keys decide; waiting for the new render would prove nothing more (wait: false, ids only).
+    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: changed, name: '{index}-{title}', wait: 'false', 'output-dir': 'nowait' }) })
     expect(run.code).toBe(0)
     expect(emulator.stats.rendersCreated).toBe(1)
     expect(run.results[0].render_id).toBe(first.results[0].render_id)
@@ -99,97 +131,52 @@ describe('the action against the emulator', () => {
     expect(run.results[2].render_id).toBe(first.results[2].render_id)
   })
 
-  it('renders again for another commit, and with rerender: true', async () => {
-    emulator.resetStats()
-    // The keys decide; waiting for the renders would prove nothing more (wait: false, ids only).
-    const other = await runAction({ workspace, sha: SHA_B, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, wait: 'false', 'output-dir': 'nowait' }) })
-    expect(other.code).toBe(0)
-    expect(emulator.stats.rendersCreated).toBe(3)
-    for (const r of other.results) expect(r.idempotency_key).toContain(SHA_B)
+  describe('another commit, submitted without waiting', () => {
+    let other: ActionRun
+    let otherStats: EmulatorStats
 
-    emulator.resetStats()
-    const forced = await runAction({
-      workspace,
-      sha: SHA_B,
-      runId: 777,
-      runAttempt: 2,
-      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, rerender: 'true', wait: 'false', 'output-dir': 'nowait' })
+    // One run, read by both tests below: new keys for a new commit, and what wait: false returns.
+    beforeAll(async () => {
+      servers.emulator.resetStats()
+      other = await runAction({ workspace: servers.workspace, sha: SHA_B, inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, wait: 'false', 'output-dir': 'nowait' }) })
+      otherStats = structuredClone(servers.emulator.stats)
     })
-    expect(forced.code).toBe(0)
-    expect(emulator.stats.rendersCreated).toBe(3)
-    for (const r of forced.results) expect(r.idempotency_key).toMatch(/-run777\.2$/)
-  })
 
-  it('takes the PR head SHA on pull_request events', async () => {
-    const head = 'c'.repeat(40)
-    const run = await runAction({
-      workspace,
-      sha: 'd'.repeat(40),
-      eventName: 'pull_request',
-      event: { pull_request: { number: 7, head: { sha: head } } },
-      inputs: emulatorInputs(emulator.url, { matrix: '[{"title": "PR"}]', artifact: 'none' })
+    it('renders again for another commit, and with rerender: true', async () => {
+      const { emulator, workspace } = servers
+      expect(other.code).toBe(0)
+      expect(otherStats.rendersCreated).toBe(3)
+      for (const r of other.results) expect(r.idempotency_key).toContain(SHA_B)
+
+      const forced = await runAction({
+        workspace,
+        sha: SHA_B,
+        runId: 777,
+        runAttempt: 2,
+        inputs: emulatorInputs(emulator.url, { matrix: MATRIX, rerender: 'true', wait: 'false', 'output-dir': 'nowait' })
+      })
+      expect(forced.code).toBe(0)
+      expect(emulator.stats.rendersCreated).toBe(3)
+      for (const r of forced.results) expect(r.idempotency_key).toMatch(/-run777\.2$/)
     })
-    expect(run.code).toBe(0)
-    expect(run.results[0].idempotency_key).toContain(head)
-    expect(run.results[0].idempotency_key).not.toContain('d'.repeat(40))
-  })
 
-  it('with wait: false submits and returns the ids without downloading', async () => {
-    emulator.resetStats()
-    const run = await runAction({ workspace, sha: 'e'.repeat(40), inputs: emulatorInputs(emulator.url, { matrix: MATRIX, wait: 'false', 'output-dir': 'nowait' }) })
-    expect(run.code).toBe(0)
-    expect(run.results.map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted'])
-    expect(run.results.every((r) => r.render_id && r.video_path === null)).toBe(true)
-    expect(emulator.stats.downloads).toBe(0)
-    expect(emulator.stats.byRoute['GET /v3/hyperframes/renders/:id'] ?? 0).toBe(0)
-  })
-})
+    // The PR head SHA on pull_request events is read in-process, in run-context.test.ts.
 
-describe('bytes uploaded do not grow with the matrix', () => {
-  it('uploads one zip for 1 entry and for 12 entries', async () => {
-    const sizes: number[] = []
-    for (const n of [1, 12]) {
-      const emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
-      const workspace = makeWorkspace()
-      try {
-        const matrix = JSON.stringify({ title: Array.from({ length: n }, (_, i) => `T${i}`) })
-        // Submitting is all this is about: no need to wait for twelve renders.
-        const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: 'v-{title}', artifact: 'none', wait: 'false' }) })
-        expect(run.code).toBe(0)
-        expect(run.results).toHaveLength(n)
-        expect(emulator.stats.rendersCreated).toBe(n)
-        expect(emulator.stats.byRoute['PUT upload']).toBe(1)
-        expect(emulator.stats.byRoute['POST /v3/assets/direct-uploads']).toBe(1)
-        sizes.push(emulator.stats.bytesUploaded)
-      } finally {
-        await emulator.close()
-        rmSync(workspace, { recursive: true, force: true })
-      }
-    }
-    expect(sizes[0]).toBeGreaterThan(0)
-    expect(sizes[1]).toBe(sizes[0])
+    it('with wait: false submits and returns the ids without downloading', () => {
+      expect(other.code).toBe(0)
+      expect(other.results.map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted'])
+      expect(other.results.every((r) => r.render_id && r.video_path === null)).toBe(true)
+      expect(otherStats.downloads).toBe(0)
+      expect(otherStats.byRoute['GET /v3/hyperframes/renders/:id'] ?? 0).toBe(0)
+    })
   })
 })
 
 describe('failed renders', () => {
-  let emulator: Emulator
-  let workspace: string
-  beforeAll(async () => {
-    emulator = await startTestEmulator({
-      renderMs: 50,
-      queueMs: 10,
-      failRender: (body) => (body.variables?.title === 'Broken' ? 'Font "Nope" could not be loaded' : undefined)
-    })
-    workspace = makeWorkspace()
-  })
-  afterAll(async () => {
-    await emulator.close()
-    rmSync(workspace, { recursive: true, force: true })
-  })
-
   const matrix = JSON.stringify([{ title: 'Fine' }, { title: 'Broken' }])
 
   it('reports the failure message and fails the step with fail-on: any', async () => {
+    const { emulator, workspace } = servers
     const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}' }) })
     expect(run.code).toBe(1)
     const broken = run.results.find((r) => r.name === 'Broken')
@@ -203,20 +190,15 @@ describe('failed renders', () => {
     expect(run.summary).toContain('Font "Nope" could not be loaded')
   })
 
-  it('passes with fail-on: all when only some failed, and with fail-on: never', async () => {
-    for (const failOn of ['all', 'never']) {
-      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', 'fail-on': failOn }) })
-      expect(run.code).toBe(0)
-      expect(run.outputs.failed).toBe('1')
-      // Green, but not silent: the failed render is an annotation.
-      expect(run.stdout).toContain(`::warning::Render 'Broken' did not complete (failed: Font "Nope" could not be loaded); the step stays green because fail-on is ${failOn}.`)
-    }
-  })
-
-  it('fails with fail-on: all when every render failed', async () => {
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: '[{"title": "Broken"}]', 'fail-on': 'all' }) })
-    expect(run.code).toBe(1)
+  // What fail-on: all makes of some or all renders failing is judged in fail-on.test.ts; one
+  // green run shows the verdict reaching the step and its annotations.
+  it('passes with fail-on: never when a render failed, the failure an annotation', async () => {
+    const { emulator, workspace } = servers
+    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', 'fail-on': 'never' }) })
+    expect(run.code).toBe(0)
     expect(run.outputs.failed).toBe('1')
+    // Green, but not silent: the failed render is an annotation.
+    expect(run.stdout).toContain(`::warning::Render 'Broken' did not complete (failed: Font "Nope" could not be loaded); the step stays green because fail-on is never.`)
   })
 })
 
@@ -226,21 +208,15 @@ describe('bad input is refused before any network call', () => {
   // step fails before the first request, and the outputs are still written. The title is checked
   // last of all (when the jobs are planned), so every earlier check also precedes the network.
   it('refuses a title over 500 characters with one error line, no request, and outputs written', async () => {
-    const emulator = await startTestEmulator()
-    const workspace = makeWorkspace()
-    try {
-      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { title: 'x'.repeat(501) }) })
-      expect(run.code).toBe(1)
-      expect(run.stdout).toMatch(/::error::Input 'title': entry 1 .* 501 characters; the API takes at most 500/)
-      // A user mistake is one plain line: no stack trace.
-      expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
-      expect(emulator.stats.requests).toHaveLength(0)
-      // Outputs are written even when the step fails.
-      expect(run.outputs.results).toBe('[]')
-      expect(run.outputs.succeeded).toBe('0')
-    } finally {
-      await emulator.close()
-      rmSync(workspace, { recursive: true, force: true })
-    }
+    const { emulator, workspace } = servers
+    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { title: 'x'.repeat(501) }) })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::Input 'title': entry 1 .* 501 characters; the API takes at most 500/)
+    // A user mistake is one plain line: no stack trace.
+    expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+    expect(emulator.stats.requests).toHaveLength(0)
+    // Outputs are written even when the step fails.
+    expect(run.outputs.results).toBe('[]')
+    expect(run.outputs.succeeded).toBe('0')
   })
 })

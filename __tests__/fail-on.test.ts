@@ -32,6 +32,19 @@ describe('judgeFailures', () => {
     expect(allBad.warnings).toEqual([])
   })
 
+  it('fail-on: all passes when only some failed, with the annotation a failed render gets', () => {
+    const fontError = 'Font "Nope" could not be loaded'
+    const verdict = judgeFailures([outcome('Fine', 'completed'), outcome('Broken', 'failed', fontError)], 'all')
+    expect(verdict.failure).toBeUndefined()
+    expect(verdict.warnings).toEqual([`Render 'Broken' did not complete (failed: ${fontError}); the step stays green because fail-on is all.`])
+  })
+
+  it('fail-on: all fails the step when every render failed', () => {
+    const verdict = judgeFailures([outcome('Broken', 'failed', 'Font "Nope" could not be loaded')], 'all')
+    expect(verdict.failure).toBe('1 of 1 renders did not complete (fail-on: all): Broken (failed: Font "Nope" could not be loaded)')
+    expect(verdict.warnings).toEqual([])
+  })
+
   it('says nothing when every render succeeded', () => {
     expect(judgeFailures([outcome('a', 'completed'), outcome('b', 'submitted')], 'never')).toEqual({ warnings: [] })
   })

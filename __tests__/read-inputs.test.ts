@@ -137,6 +137,17 @@ describe('lint', () => {
   })
 })
 
+describe('fail-on', () => {
+  // What each mode makes of failed renders is judged in fail-on.test.ts; this is the reading.
+  it('defaults to any and takes all and never', () => {
+    expect(readInputs(workspace).failOn).toBe('any')
+    setInputs({ 'fail-on': 'all' })
+    expect(readInputs(workspace).failOn).toBe('all')
+    setInputs({ 'fail-on': 'never' })
+    expect(readInputs(workspace).failOn).toBe('never')
+  })
+})
+
 describe('composition and path', () => {
   it('reads ./index.html as index.html and ./video/ as the video folder', () => {
     setInputs({ composition: './index.html', path: './video/' })
