@@ -35,6 +35,9 @@ export interface OpenContext {
   warning: (line: string) => void
   /** Keeps a backend's installed tools between jobs; none: always install. */
   toolCache?: ToolCache
+  /** The clock and the timer of every retry and wait inside the backend: tests pass their own. */
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 /** A folder kept between jobs under a version (the Actions cache on a runner). */
