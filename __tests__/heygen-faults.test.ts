@@ -1,13 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs'
-import type { Emulator, FaultRule } from '../emulator/index.js'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import type { Emulator, EmulatorOptions, FaultRule, RenderEngine } from '../emulator/index.js'
 import { startFaultProxy, type FaultProxy, type ProxiedRequest, type ProxyFault } from './support/fault-proxy.js'
-import { expectVideosMatch, jobsFor, keysSentTo, packFixture, renderInProcess, useFreshEmulator, type PackedFixture } from './support/heygen-run.js'
+import { memoEngine } from './support/video-engines.js'
+import { expectVideosMatch, jobsFor, keysSentTo, packFixture, renderInProcess, useFreshEmulator, type PackedFixture, type RunRecord } from './support/heygen-run.js'
 
 // Every fault the network or the API can throw at the HeyGen client, upload, download and the
 // scheduler, each proved over real HTTP: the emulator's own faults, and a fault proxy in front of
 // it for a server that garbles, corrupts and floods its answers. The render stage runs in this
 // process on a clock that skips waits, so Retry-After and backoff cost nothing; what only a whole
-// run shows stays in reliability.e2e.test.ts.
+// run shows stays in reliability.e2e.test.ts. Last, renders that fail: re-runs submit again only
+// what failed in an earlier run, replay the rest, and bill no entry twice in one run, whatever the
+// API's clock says (one emulator keeps its idempotency records between the runs of a test).
 
 const CREATE = 'POST /v3/hyperframes/renders'
 const STATUS = 'GET /v3/hyperframes/renders/:id'
@@ -15,8 +18,25 @@ const UPLOAD = 'POST /v3/assets/direct-uploads'
 const COMPLETE = 'POST /v3/assets/:id/complete'
 
 let packed: PackedFixture
+/**
+ * For the re-run tests, every render gets the same video, made before the tests: no encode can
+ * stall the event loop before a first status check. The others encode each video once (memoEngine).
+ */
+let oneVideo: RenderEngine
 beforeAll(async () => {
   packed = await packFixture()
+  const video = await memoEngine.render({
+    renderId: 'warm-up',
+    projectZip: readFileSync(packed.zip.zipPath),
+    composition: 'index.html',
+    variables: {},
+    fps: 30,
+    quality: 'standard',
+    format: 'mp4',
+    resolution: '1080p',
+    aspectRatio: '16:9'
+  })
+  oneVideo = { name: 'one video', render: async () => video }
 })
 afterAll(() => packed.remove())
 const emulators = useFreshEmulator()
@@ -265,4 +285,72 @@ describe('unbounded response bodies', () => {
     expect(proxy.hugeBytesSent).toBeLessThan(24 * 1024 * 1024)
     expectVideosMatch(run, emulator)
   })
+})
+
+/**
+ * One run of both entries. Every run keys them alike (same commit, same zip, same inputs), as a
+ * re-run of the workflow does; a resubmission's key is derived from that base key again.
+ */
+function rerun(emulator: Emulator): Promise<RunRecord> {
+  return renderInProcess({ apiUrl: emulator.url, packed, jobs: jobsFor([{ title: 'A' }, { title: 'B' }], (v) => v.title) })
+}
+
+function rendersFor(emulator: Emulator, title: string): number {
+  return emulator.renders().filter((r) => r.body.variables?.title === title).length
+}
+
+// Renders take long enough for the first status check to see them running, as real ones do:
+// that is how a run knows it made a render.
+const SLOW_ENOUGH: EmulatorOptions = { renderMs: 250 }
+
+describe('renders that fail, across re-runs', () => {
+  it('re-submits only the entries that failed in an earlier run, and a later re-run replays them', async () => {
+    let broken = true
+    const emulator = await emulators.start({ ...SLOW_ENOUGH, engine: oneVideo, failRender: (body) => (broken && body.variables?.title === 'B' ? 'Font failed to load' : undefined) })
+    const first = await rerun(emulator)
+    // B failed: the step fails (fail-on: any).
+    expect(first.outcomes.map((o) => o.status)).toEqual(['completed', 'failed'])
+    expect(emulator.stats.rendersCreated).toBe(2)
+
+    broken = false
+    emulator.resetStats()
+    const second = await rerun(emulator)
+    expect(second.outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
+    expect(emulator.stats.rendersCreated).toBe(1)
+    expect(second.outcomes[0].renderId).toBe(first.outcomes[0].renderId)
+    expect(second.outcomes[1].renderId).not.toBe(first.outcomes[1].renderId)
+    expect(second.outcomes[1].key).toBe(`${first.outcomes[1].key}-after-${first.outcomes[1].renderId}`)
+    expect(second.log).toContain('failed in an earlier run (Font failed to load); submitting it again')
+
+    emulator.resetStats()
+    const third = await rerun(emulator)
+    expect(third.outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
+    expect(emulator.stats.rendersCreated).toBe(0)
+    expect(third.outcomes.map((o) => o.renderId)).toEqual(second.outcomes.map((o) => o.renderId))
+  })
+})
+
+describe('one bill per entry per run, whatever the clocks say', () => {
+  for (const skew of [3600, -3600]) {
+    it(`resubmits an earlier run's failure once and never its own (API clock ${skew > 0 ? 'ahead' : 'behind'} by an hour)`, async () => {
+      const emulator = await emulators.start({ ...SLOW_ENOUGH, engine: oneVideo, clockSkewSeconds: skew, failRender: (b) => (b.variables?.title === 'B' ? 'Font failed to load' : undefined) })
+      const first = await rerun(emulator)
+      expect(first.outcomes.map((o) => o.status)).toEqual(['completed', 'failed'])
+      expect(rendersFor(emulator, 'B')).toBe(1)
+      expect(rendersFor(emulator, 'A')).toBe(1)
+
+      // A re-run: B's failure is an earlier run's, so it gets exactly one new render.
+      const second = await rerun(emulator)
+      expect(second.outcomes.map((o) => o.status)).toEqual(['completed', 'failed'])
+      expect(rendersFor(emulator, 'B')).toBe(2)
+      expect(rendersFor(emulator, 'A')).toBe(1)
+      expect(second.log).toContain('failed in an earlier run (Font failed to load); submitting it again')
+
+      // Another: the chain of earlier failures is followed by replays, then one new render.
+      const third = await rerun(emulator)
+      expect(third.outcomes[1].status).toBe('failed')
+      expect(rendersFor(emulator, 'B')).toBe(3)
+      expect(rendersFor(emulator, 'A')).toBe(1)
+    })
+  }
 })

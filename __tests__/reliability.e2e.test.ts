@@ -4,12 +4,13 @@ import type { Emulator, EmulatorOptions, FaultRule } from '../emulator/index.js'
 import { emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
 import { startArtifactServer } from './support/artifact-server.js'
 import { startFaultProxy } from './support/fault-proxy.js'
+import { distinctEngine } from './support/video-engines.js'
 import { withEmulator } from './support/with-emulator.js'
 
 // What an unattended run shows as a whole when faults hit it: the step's end, its outputs, summary
 // and log, the files it leaves, what it publishes. How the client, upload, download and scheduler
-// react to each single fault is proved in process, without real waits: heygen-faults.test.ts and
-// rerun-billing.test.ts.
+// react to each single fault, and what re-runs submit again, is proved in process without real
+// waits: heygen-faults.test.ts.
 
 const CREATE = 'POST /v3/hyperframes/renders'
 const UPLOAD = 'POST /v3/assets/direct-uploads'
@@ -96,11 +97,11 @@ describe('chaos', () => {
       { route: '*', status: 500, probability: 0.04 },
       { route: '*', reset: true, probability: 0.07 }
     ]
-    // All 30 in flight at once, and 4 frames a video: the faults are what is under test, not
-    // waves of renders or the emulator's encoder.
-    await withEmulator({ faults, seed: 1234, renderMs: 100, maxConcurrentRenders: 30 }, async (emulator, workspace) => {
+    // All 30 in flight at once, and one encode for all (each video still its own bytes): the
+    // faults are what is under test, not waves of renders or the emulator's encoder.
+    await withEmulator({ faults, seed: 1234, renderMs: 100, maxConcurrentRenders: 30, engine: distinctEngine }, async (emulator, workspace) => {
       const matrix = JSON.stringify({ title: Array.from({ length: 30 }, (_, i) => `t${i + 1}`) })
-      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', artifact: 'none', concurrency: '30', fps: '4' }) })
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', artifact: 'none', concurrency: '30' }) })
       const failed = emulator.stats.requests.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500).length
       console.log(
         `chaos: ${emulator.stats.requests.length} requests, ${failed} failed transiently (${((100 * failed) / emulator.stats.requests.length).toFixed(0)}%), ` +

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { createFastEngine, type Emulator, type EmulatorOptions, type RenderEngine } from '../../emulator/index.js'
+import type { Emulator, EmulatorOptions } from '../../emulator/index.js'
 import { openHeygenBackend } from '../../src/heygen/open.js'
 import { buildProjectZip, type ProjectZip } from '../../src/project/zip.js'
 import { keyJobs } from '../../src/render/idempotency.js'
@@ -11,6 +11,7 @@ import type { RenderOutcome } from '../../src/render/outcome.js'
 import { runRenders, type RenderLog, type SchedulerResult } from '../../src/render/scheduler.js'
 import { sleep as realSleep } from '../../src/sleep.js'
 import { FIXTURES } from './action-runner.js'
+import { memoEngine } from './video-engines.js'
 import { TEST_KEY, startTestEmulator } from './with-emulator.js'
 
 /**
@@ -66,28 +67,6 @@ export async function packFixture(fixture = 'basic'): Promise<PackedFixture> {
     projectDir,
     outputDir: () => path.join(root, `renders-${++n}`),
     remove: () => rmSync(root, { recursive: true, force: true })
-  }
-}
-
-/**
- * The emulator's fast engine, encoding each distinct video once per test file: these tests are
- * about what the client does with a video, not about making one, and an encode costs CPU that a
- * loaded machine has little of.
- */
-const encoded = new Map<string, ReturnType<RenderEngine['render']>>()
-const fast = createFastEngine()
-export const memoEngine: RenderEngine = {
-  name: 'fast (memoised)',
-  render(job) {
-    const { renderId: _id, signal: _signal, projectZip, ...what } = job
-    const key = JSON.stringify({ ...what, zip: projectZip.length })
-    let video = encoded.get(key)
-    if (!video) {
-      video = fast.render(job)
-      video.catch(() => encoded.delete(key))
-      encoded.set(key, video)
-    }
-    return video
   }
 }
 
