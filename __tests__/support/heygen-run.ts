@@ -27,8 +27,6 @@ const REAL_SLICE_MS = 20
 export interface FastClock {
   now(): number
   sleep(ms: number, signal?: AbortSignal): Promise<void>
-  /** Milliseconds the clock jumped ahead of real time. */
-  readonly skipped: number
 }
 
 /** Real time plus every wait's length beyond a short real slice of it. */
@@ -41,9 +39,6 @@ export function fastClock(): FastClock {
       // Whole milliseconds, as Date.now() gives: deadlines derived from it feed integer-only timers.
       skipped += Math.max(0, Math.ceil(ms - real))
       await realSleep(real, signal)
-    },
-    get skipped() {
-      return skipped
     }
   }
 }
@@ -101,12 +96,12 @@ export interface RunOptions {
   apiUrl: string
   packed: PackedFixture
   jobs: RenderJob[]
+  /** The concurrency input; 10 as in action.yml. */
   concurrency?: number
   /** timeout-minutes, in ms on the fast clock. Default ten minutes. */
   deadlineMs?: number
   /** request-timeout-seconds, in ms (real: a silent socket is timed by undici). */
   requestTimeoutMs?: number
-  apiKey?: string
 }
 
 export interface RunRecord {
@@ -116,7 +111,6 @@ export interface RunRecord {
   log: string
   warnings: string[]
   outputDir: string
-  clock: FastClock
 }
 
 /** Opens the HeyGen backend (uploading the zip) and runs every job through the scheduler. */
@@ -133,7 +127,7 @@ export async function renderInProcess(opts: RunOptions): Promise<RunRecord> {
   const keys = keyJobs(opts.jobs, { sha: 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe', zipSha256: opts.packed.zip.sha256 }).map((k) => k.key)
   const outcomes: RenderOutcome[] = opts.jobs.map((job, i) => ({ job, key: keys[i], status: 'pending' }))
   const outputDir = opts.packed.outputDir()
-  const concurrency = opts.concurrency ?? 4
+  const concurrency = opts.concurrency ?? 10
   const controller = new AbortController()
   const opened = await openHeygenBackend(
     {
@@ -142,7 +136,7 @@ export async function renderInProcess(opts: RunOptions): Promise<RunRecord> {
       concurrency,
       jobCount: opts.jobs.length,
       callbacks: false,
-      service: { url: new URL(opts.apiUrl), apiKey: opts.apiKey ?? TEST_KEY, requestTimeoutMs: opts.requestTimeoutMs ?? 60_000 }
+      service: { url: new URL(opts.apiUrl), apiKey: TEST_KEY, requestTimeoutMs: opts.requestTimeoutMs ?? 60_000 }
     },
     { signal: controller.signal, log, warning: (line) => warnings.push(line), now: clock.now, sleep: clock.sleep }
   )
@@ -159,7 +153,7 @@ export async function renderInProcess(opts: RunOptions): Promise<RunRecord> {
       now: clock.now,
       sleep: clock.sleep
     })
-    return { outcomes, result, log: lines.join('\n'), warnings, outputDir, clock }
+    return { outcomes, result, log: lines.join('\n'), warnings, outputDir }
   } finally {
     await opened.close()
   }
