@@ -12,7 +12,9 @@ export const openHeygenBackend: OpenBackend = async (setup, ctx) => {
     apiKey: setup.service.apiKey,
     signal: ctx.signal,
     timeoutMs: setup.service.requestTimeoutMs,
-    log: ctx.log.info
+    log: ctx.log.info,
+    now: ctx.now,
+    sleep: ctx.sleep
   })
   try {
     const assetId = await uploadZip(client, setup.zip, uploadKey(setup.zip.sha256), ctx.warning, uploadFilename(setup.projectDir))

@@ -35,6 +35,9 @@ export interface OpenContext {
   signal: AbortSignal
   log: RenderLog
   warning: (line: string) => void
+  /** The clock and the timer of every retry and wait inside the backend: tests pass their own. */
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 /** How a backend is opened; one per entry in src/backends.ts. */
