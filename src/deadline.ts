@@ -25,6 +25,8 @@ export function remainingMs(deadline: number | undefined, now: number = Date.now
  */
 export function boundedSignal(signal: AbortSignal | undefined, deadline: number | undefined, now: number = Date.now()): AbortSignal | undefined {
   if (deadline === undefined) return signal
-  const timer = AbortSignal.timeout(Math.max(1, remainingMs(deadline, now)))
+  // Whole milliseconds: AbortSignal.timeout throws a RangeError on a fraction, and minutes × 60,000
+  // gives one for many inputs (timeout-minutes: 0.27 is 16200.000000000002 ms).
+  const timer = AbortSignal.timeout(Math.max(1, Math.ceil(remainingMs(deadline, now))))
   return signal ? AbortSignal.any([signal, timer]) : timer
 }
