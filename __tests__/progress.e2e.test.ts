@@ -10,8 +10,9 @@ describe('a log that talks', () => {
   it('logs [n/N] progress in order and one closing line; a replay is not billed again', async () => {
     // Renders long enough to be seen unfinished once, as every real render is: a render already
     // ended at the run's first look counts as an earlier run's (the rule billing follows too).
+    // All three at once: one wave of waiting, and the places still come in order.
     await withEmulator({ renderMs: 1200 }, async (emulator, workspace) => {
-      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '2', artifact: 'none' })
+      const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '3', artifact: 'none' })
       const first = await runAction({ workspace, inputs })
       expect(first.code).toBe(0)
       const lines = first.stdout.split('\n')
@@ -36,9 +37,10 @@ describe('a log that talks', () => {
   })
 
   it('speaks while slow renders run: heartbeats before any render ends, [n/N] lines in order', async () => {
-    // Renders of ~2.5 s against a heartbeat shortened to 0.5 s through the testing aid: several
-    // heartbeat periods pass with nothing finished, in each of the two waves.
-    await withEmulator({ renderMs: 2500 }, async (emulator, workspace) => {
+    // Renders of 1.2 s against a heartbeat shortened to 0.5 s through the testing aid: it speaks
+    // about every 0.42 s (a check short of due), so two heartbeats come before any render can end,
+    // in each of the two waves.
+    await withEmulator({ renderMs: 1200 }, async (emulator, workspace) => {
       const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 's-{title}', concurrency: '2', artifact: 'none' })
       const run = await runAction({ workspace, inputs, env: { HYPERFRAMES_PROGRESS_INTERVAL_SECONDS: '0.5' } })
       expect(run.code).toBe(0)
