@@ -10,7 +10,7 @@ import { buildProjectZip } from '../../src/project/zip.js'
 import { uploadKey } from '../../src/render/idempotency.js'
 import type { RenderJob } from '../../src/render/job.js'
 import type { RenderOutcome } from '../../src/render/outcome.js'
-import { runRenders, type SchedulerResult } from '../../src/render/scheduler.js'
+import { runRenders, type PollPolicy, type SchedulerResult } from '../../src/render/scheduler.js'
 import { FIXTURES } from './action-runner.js'
 import { TEST_KEY } from './with-emulator.js'
 
@@ -62,6 +62,8 @@ export interface InProcessOptions {
   /** The project folder zipped and uploaded; default the basic fixture. */
   projectDir?: string
   callbackUrl?: string
+  /** The watcher's polling, when not the default. */
+  poll?: PollPolicy
 }
 
 export interface InProcessRun {
@@ -100,6 +102,7 @@ export async function renderInProcess(options: InProcessOptions): Promise<InProc
       wait: true,
       deadline: now() + (options.timeoutMs ?? 120_000),
       outputDir: dir,
+      poll: options.poll,
       now: options.clock?.now,
       sleep: options.clock?.sleep,
       log: {
