@@ -21,11 +21,17 @@ export class HeygenBackend implements RenderBackend {
   /** ffprobe when installed: a downloaded video's duration is then checked against the API's. */
   private readonly ffprobe: string | undefined
 
+  /**
+   * `ffprobe`: found on PATH (or HYPERFRAMES_FFPROBE_PATH) unless given; false checks downloads
+   * without it, as on a machine that has none (in-process tests, where each spawn from a large
+   * test process is dear).
+   */
   constructor(
     private readonly client: HeygenClient,
-    private readonly assetId: string
+    private readonly assetId: string,
+    ffprobe: string | false = process.env.HYPERFRAMES_FFPROBE_PATH?.trim() || onPathAll('ffprobe')[0] || false
   ) {
-    this.ffprobe = process.env.HYPERFRAMES_FFPROBE_PATH?.trim() || onPathAll('ffprobe')[0]
+    this.ffprobe = ffprobe || undefined
   }
 
   setDeadline(at: number): void {
