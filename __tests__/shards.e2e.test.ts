@@ -53,6 +53,11 @@ describe('sharded renders', () => {
   const ourComments = () => servers.github.comments(7).filter((c) => c.body.startsWith(MARKER))
   /** Where each entry's name first appears in the comment: the rows' order. */
   const rowOrder = (body: string): number[] => NAMES.map((n) => body.indexOf(n))
+  /**
+   * No artifact service: for shards whose manifests the test hands to collect in a folder (or only
+   * checks on disk), uploading them is not the subject, and loading the artifact client is not free.
+   */
+  const NO_ARTIFACTS: Partial<RunOptions> = { env: {} }
   const manifestOf = (run: ActionRun): ShardManifest => JSON.parse(readFileSync(run.outputs['shard-manifest'], 'utf8')) as ShardManifest
   /** A results-path folder holding these runs' manifests, removed after the file. */
   const manifestDir = (...runs: ActionRun[]): string => {
@@ -162,8 +167,8 @@ describe('sharded renders', () => {
     expect(ourComments()[0].body).toContain('5 of 5 succeeded')
   })
 
-  // Stills, not animations: hosting side by side is the subject, and a still needs ffmpeg for one
-  // frame (or, without ffmpeg, the renderer's thumbnail), where an animation costs a second of CPU.
+  // Stills, not animations: hosting side by side is the subject. With no ffmpeg on PATH (as on a
+  // runner without it) the stills are the renderer's thumbnails: a download each, not an ffmpeg run.
   it("shards host their previews side by side on preview-branch, and collect's comment embeds all of them", async () => {
     servers.github.addPull({ number: 8, sha: SHA_A })
     const marker8 = (): string => servers.github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
@@ -171,7 +176,7 @@ describe('sharded renders', () => {
     const previewShard = (shard: string): Promise<ActionRun> =>
       shardRun(
         shard,
-        { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: servers.github.url } },
+        { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: servers.github.url, PATH: '' } },
         { preview: 'poster', 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
       )
     const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
@@ -200,7 +205,7 @@ describe('sharded renders', () => {
     // Shard 2 of another run whose matrix changed one colour: a different plan. Submitting is
     // enough to write its manifest (wait is no part of the plan).
     const changed = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color: i === 1 ? '#123456' : color })))
-    const other = await shardRun('2/2', { runId: RUN_ID + 1 }, { matrix: changed, wait: 'false' })
+    const other = await shardRun('2/2', { ...NO_ARTIFACTS, runId: RUN_ID + 1 }, { matrix: changed, wait: 'false' })
     expect(other.code).toBe(0)
     const comment = { ...ourComments()[0] }
     const run = await collectRun({ 'results-path': manifestDir(one, other) })
@@ -225,7 +230,7 @@ describe('sharded renders', () => {
   })
 
   it('shards skipped for want of a key still report, and collect stays green with skipped=true', async () => {
-    const runs = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { runId: RUN_ID + 2 }, { 'api-key': '' })))
+    const runs = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { ...NO_ARTIFACTS, runId: RUN_ID + 2 }, { 'api-key': '' })))
     for (const run of runs) {
       expect(run.code).toBe(0)
       expect(run.outputs.skipped).toBe('true')
@@ -249,7 +254,7 @@ describe('sharded renders', () => {
   })
 
   it('a shard beyond the entries logs a notice and passes', async () => {
-    const extra = await shardRun('7/7', {}, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+    const extra = await shardRun('7/7', NO_ARTIFACTS, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
     expect(extra.code).toBe(0)
     expect(extra.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
     expect(extra.results).toEqual([])
