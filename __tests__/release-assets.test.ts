@@ -8,15 +8,15 @@ import type { RenderOutcome } from '../src/render/outcome.js'
 import { SHA_A } from './support/action-runner.js'
 import { useServers } from './support/servers.js'
 
-// Re-attaching videos to a release, in process: the publish stage's own code (GitHubPublisher,
-// attachToRelease) against the GitHub stand-in, whose uploads origin is separate from its API
-// origin, over real sockets. What a whole run shows (the results, the summary, the failures and
-// warnings of the step) is in release.e2e.test.ts.
+// Attaching videos to a release, in process: the publish stage's own code (GitHubPublisher,
+// findRelease, attachToRelease) against the GitHub stand-in, whose uploads origin is separate from
+// its API origin, over real sockets. What a whole run shows (the results, the summary, a failure
+// that fails the step, the token never reaching HeyGen) is in release.e2e.test.ts.
 
 const LOCALES = ['en', 'fr', 'de']
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
 
-describe('release assets, re-attached', () => {
+describe('release assets, in process', () => {
   const servers = useServers({ github: {} })
   let dir: string
   beforeAll(() => {
@@ -33,8 +33,8 @@ describe('release assets, re-attached', () => {
       return { job: { index: i + 1, name: `promo-${locale}`, variables: { locale }, settings }, key: `key-${locale}`, status: 'completed', videoPath: videoPath(locale) }
     })
 
-  /** One run's release step for tag v1.0.0, as main.ts calls it, with its log lines. */
-  const attach = async (colors: Record<string, string>): Promise<{ outcome: ReleaseOutcome; lines: string[] }> => {
+  /** One run's release step for the release `tag` names, as main.ts calls it, with its log lines. */
+  const attach = async (colors: Record<string, string>, tag = 'v1.0.0'): Promise<{ outcome: ReleaseOutcome; lines: string[] }> => {
     const lines: string[] = []
     const log = { info: (l: string) => void lines.push(l), warning: (l: string) => void lines.push(`warning: ${l}`) }
     const ctx: RunContext = {
@@ -45,10 +45,9 @@ describe('release assets, re-attached', () => {
       repository: 'octo/videos',
       serverUrl: 'https://github.com',
       workspace: dir,
-      actor: 'octo',
-      release: { tag: 'v1.0.0' }
+      actor: 'octo'
     }
-    const publisher = new GitHubPublisher(ctx, { token: servers.github.token, comment: 'false', commentKey: 'k', release: { tag: 'v1.0.0' } }, 'http://127.0.0.1:9', log, {
+    const publisher = new GitHubPublisher(ctx, { token: servers.github.token, comment: 'false', commentKey: 'k', release: { tag } }, 'http://127.0.0.1:9', log, {
       GITHUB_API_URL: servers.github.url
     })
     await publisher.checkTargets()
@@ -88,5 +87,31 @@ describe('release assets, re-attached', () => {
     expect(requestsTo('api', 'DELETE')).toEqual([`/repos/octo/videos/releases/assets/${oldFr?.id}`])
     expect(requestsTo('uploads', 'POST')).toHaveLength(1)
     expect(run.lines.join('\n')).toContain('(0 new, 1 replaced, 2 unchanged)')
+  })
+
+  it('attaches to a draft release named by the release input', async () => {
+    // A draft is not found by tag, only in the list of releases.
+    const draft = servers.github.addRelease({ tag: 'v2.0.0-rc.1', draft: true })
+    const run = await attach(COLORS, 'v2.0.0-rc.1')
+    expect(run.outcome.failure).toBeUndefined()
+    expect(draft.assets.map((a) => a.name).sort()).toEqual(['promo-de.mp4', 'promo-en.mp4', 'promo-fr.mp4'])
+  })
+
+  it('turns a 403 into a warning naming contents: write, and the step stays green', async () => {
+    servers.github.addRelease({ tag: 'v3.0.0' })
+    servers.github.forbid('releases')
+    try {
+      const run = await attach(COLORS, 'v3.0.0')
+      // No failure: nothing the run would fail the step for.
+      expect(run.outcome.failure).toBeUndefined()
+      expect(run.lines.join('\n')).toMatch(
+        /warning: Videos not attached to release 'v3\.0\.0': the token may not write releases \(HTTP 403: Resource not accessible by integration.*\)\. Add `permissions: contents: write`/
+      )
+      expect(servers.github.release('v3.0.0')?.assets).toHaveLength(0)
+      // No asset URL for any result.
+      expect(run.outcome.urls.size).toBe(0)
+    } finally {
+      servers.github.forbid('releases', false)
+    }
   })
 })
