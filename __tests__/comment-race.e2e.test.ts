@@ -5,7 +5,7 @@ import { useServers } from './support/servers.js'
 // Two jobs with one comment-key (a user's strategy.matrix over one composition) both find no
 // comment and both create one. The server holds both listings until both have asked, so the race
 // happens every time; the action must still leave exactly one comment. (How the GitHub client
-// rides out a 502 or a secondary rate limit is tested in process, in comment-upsert.test.ts.)
+// rides out a 502 or a secondary rate limit is tested in process, in sticky-comment.test.ts.)
 
 const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -->'
 

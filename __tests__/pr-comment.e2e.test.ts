@@ -1,11 +1,11 @@
 import { SHA_A, emulatorInputs, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
-import { prEvent, pushEvent } from './support/events.js'
+import { prEvent } from './support/events.js'
 import { useServers } from './support/servers.js'
 
 // The sticky PR comment end to end: dist/index.js as a child process, the emulator for HeyGen and
 // a local GitHub REST server for the comments, both on loopback, with event payloads as a runner
-// writes them to GITHUB_EVENT_PATH. Finding the comment among many pages, and the GitHub client's
-// retries, are tested in process (comment-upsert.test.ts).
+// writes them to GITHUB_EVENT_PATH. Finding the comment among many pages, the GitHub client's
+// retries, and which pull request a push comments on are tested in process (sticky-comment.test.ts).
 
 const MATRIX = JSON.stringify([
   { title: 'One', color: '#ff0000' },
@@ -125,42 +125,6 @@ describe('sticky PR comment', () => {
     } finally {
       servers.github.forbid('comments', false)
     }
-  })
-
-  it('makes no comment for a push whose commit heads no open pull request', async () => {
-    const sha = '1'.repeat(40)
-    servers.github.addPull({ number: 12, sha, state: 'closed' })
-    const run = await runAction({
-      workspace: servers.workspace,
-      sha,
-      eventName: 'push',
-      event: pushEvent(sha),
-      github: { apiUrl: servers.github.url, token: servers.github.token },
-      inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY })
-    })
-    expect(run.code).toBe(0)
-    expect(servers.github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /repos/octo/videos/commits/${sha}/pulls?per_page=100`])
-    expect(servers.github.comments(12)).toHaveLength(0)
-    expect(run.outputs['comment-url']).toBe('')
-    // Not a warning: most pushes belong to no pull request. (Off a runner, artifacts always warn.)
-    expect(run.stdout.split('\n').filter((l) => l.startsWith('::warning::') && !l.includes('Artifacts not uploaded'))).toEqual([])
-    expect(run.stdout).toContain(`No PR comment: no open pull request has commit ${sha.slice(0, 12)} as its head.`)
-  })
-
-  it('comments on the open pull request a pushed commit heads (comment: auto)', async () => {
-    const sha = '2'.repeat(40)
-    servers.github.addPull({ number: 13, sha })
-    const run = await runAction({
-      workspace: servers.workspace,
-      sha,
-      eventName: 'push',
-      event: pushEvent(sha),
-      github: { apiUrl: servers.github.url, token: servers.github.token },
-      inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY })
-    })
-    expect(run.code).toBe(0)
-    expect(ourComments(13)).toHaveLength(1)
-    expect(run.outputs['comment-url']).toContain('/pull/13#issuecomment-')
   })
 
   it('with comment: false, makes no GitHub call at all', async () => {
