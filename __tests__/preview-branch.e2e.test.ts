@@ -26,14 +26,16 @@ const matrix = (...titles: string[]): string => JSON.stringify(titles.map((title
 describe('previews on a branch', () => {
   const servers = useServers({ emulator: { completeRaceProbability: 0, renderMs: 40 }, github: {}, fixture: 'basic' })
 
-  const runOnPr = (pr: number, inputs: Record<string, string>, headRepo?: string): Promise<ActionRun> =>
+  /** For the runs about hosting, not making, previews: stills from the renderer's thumbnails, as on a runner without ffmpeg. */
+  const NO_FFMPEG = { PATH: '' }
+  const runOnPr = (pr: number, inputs: Record<string, string>, headRepo?: string, env: Record<string, string> = {}): Promise<ActionRun> =>
     runAction({
       workspace: servers.workspace,
       sha: 'd'.repeat(40),
       eventName: 'pull_request',
       event: prEvent(pr, SHA_A, headRepo),
       github: { apiUrl: servers.github.url, token: servers.github.token },
-      env: { GITHUB_SERVER_URL: servers.github.url },
+      env: { GITHUB_SERVER_URL: servers.github.url, ...env },
       inputs: emulatorInputs(servers.emulator.url, { name: '{index}-{title}', preview: 'auto', 'preview-branch': 'previews', ...inputs })
     })
   const commentOf = (pr: number, key = KEY): string => servers.github.comments(pr).find((c) => c.body.includes(`comment-key: ${key} -->`))?.body ?? ''
@@ -81,7 +83,7 @@ describe('previews on a branch', () => {
   it('a 403 on the Git Data API is a warning naming contents: write, and the comment has links only', async () => {
     servers.github.forbid('contents')
     try {
-      const run = await runOnPr(11, { matrix: matrix('Nope'), preview: 'poster' })
+      const run = await runOnPr(11, { matrix: matrix('Nope'), preview: 'poster' }, undefined, NO_FFMPEG)
       expect(run.code).toBe(0)
       expect(run.stdout).toMatch(/::warning::Previews not committed to 'previews': .*permissions: contents: write/)
       const body = commentOf(11)
@@ -95,7 +97,7 @@ describe('previews on a branch', () => {
 
   it('a fork pull request makes no Git Data call', async () => {
     // A still is enough: whether anything is committed is the subject, not the animation.
-    const run = await runOnPr(12, { matrix: matrix('Forked'), preview: 'poster' }, 'someone/videos')
+    const run = await runOnPr(12, { matrix: matrix('Forked'), preview: 'poster' }, 'someone/videos', NO_FFMPEG)
     expect(run.code).toBe(0)
     expect(gitCalls()).toEqual([])
     expect(run.stdout).toContain("Previews not committed to 'previews': this pull request comes from a fork")
