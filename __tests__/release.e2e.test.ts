@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { RequestRecord } from '../emulator/index.js'
 import { SHA_A, emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
 import { releaseEvent } from './support/events.js'
+import { startGitHubServer, type RecordedRequest } from './support/github-server.js'
 import { useServers } from './support/servers.js'
 
 // Release videos end to end: every finished video becomes an asset of the GitHub Release, once,
@@ -69,30 +71,50 @@ describe('release assets', () => {
     expect(run.outputs.succeeded).toBe('0')
   })
 
-  it('never sends the GitHub token to HeyGen, even when an upload_url points there', async () => {
-    servers.github.addRelease({ tag: 'v4.0.0' })
-    servers.github.overrideUploadUrl(`${servers.emulator.url}/repos/octo/videos/releases/1/assets{?name,label}`)
-    try {
-      const run = await runRelease('v4.0.0')
+  // The last two runs each change or watch a whole GitHub stand-in (a rewritten upload_url; the
+  // request log), so the second gets a stand-in of its own and both run at once: their waits for
+  // the renders overlap.
+  describe('two runs side by side', () => {
+    let toHeyGen: { run: ActionRun; unknownRoutes: RequestRecord[] }
+    let unnamed: { run: ActionRun; releaseRequests: RecordedRequest[] }
+
+    beforeAll(async () => {
+      servers.emulator.resetStats()
+      servers.github.addRelease({ tag: 'v4.0.0' })
+      servers.github.overrideUploadUrl(`${servers.emulator.url}/repos/octo/videos/releases/1/assets{?name,label}`)
+      const own = await startGitHubServer()
+      try {
+        const [a, b] = await Promise.all([
+          runRelease('v4.0.0'),
+          runAction({
+            workspace: servers.workspace,
+            sha: SHA_A,
+            github: { apiUrl: own.url, token: own.token },
+            inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, name: 'promo-{locale}', 'output-dir': 'renders-unnamed' })
+          })
+        ])
+        toHeyGen = { run: a, unknownRoutes: servers.emulator.stats.requests.filter((r) => r.route === 'unknown') }
+        unnamed = { run: b, releaseRequests: own.requests.filter((r) => r.path.includes('/releases')) }
+      } finally {
+        servers.github.overrideUploadUrl(undefined)
+        await own.close()
+      }
+    })
+
+    it('never sends the GitHub token to HeyGen, even when an upload_url points there', () => {
+      const { run } = toHeyGen
       expect(run.code).toBe(1)
       expect(run.stdout).toMatch(/::error::The release's upload_url points at http:\/\/127\.0\.0\.1:\d+, the HeyGen api-url; the GitHub token is never sent there\./)
-      // The emulator saw only its own API and storage routes.
-      expect(servers.emulator.stats.requests.filter((r) => r.route === 'unknown')).toEqual([])
+      // The emulator saw only its own API and storage routes (from both runs).
+      expect(toHeyGen.unknownRoutes).toEqual([])
       expect(servers.github.release('v4.0.0')?.assets).toHaveLength(0)
-    } finally {
-      servers.github.overrideUploadUrl(undefined)
-    }
-  })
-
-  it('leaves releases alone when no release is named and the event is not a release', async () => {
-    const run = await runAction({
-      workspace: servers.workspace,
-      sha: SHA_A,
-      github: { apiUrl: servers.github.url, token: servers.github.token },
-      inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, name: 'promo-{locale}' })
     })
-    expect(run.code).toBe(0)
-    expect(servers.github.requests.filter((r) => r.path.includes('/releases'))).toEqual([])
-    expect(run.results.every((r) => r.release_asset_url === null)).toBe(true)
+
+    it('leaves releases alone when no release is named and the event is not a release', () => {
+      const { run } = unnamed
+      expect(run.code).toBe(0)
+      expect(unnamed.releaseRequests).toEqual([])
+      expect(run.results.every((r) => r.release_asset_url === null)).toBe(true)
+    })
   })
 })
