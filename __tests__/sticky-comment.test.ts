@@ -3,6 +3,7 @@ import { upsertComment } from '../src/publish/comment.js'
 import { GitHubClient, loadGitHubModules } from '../src/publish/github-client.js'
 import { GitHubPublisher } from '../src/publish/github-publish.js'
 import type { ResultEntry } from '../src/publish/results.js'
+import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 import { useServers } from './support/servers.js'
 
 // The sticky comment's side of GitHub, in process: finding, updating and placing the comment
@@ -16,8 +17,8 @@ const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -
 const servers = useServers({ github: {} })
 
 describe('the sticky comment, found and updated', () => {
-  const client = async (): Promise<GitHubClient> =>
-    new GitHubClient({ token: servers.github.token, apiUrl: new URL(servers.github.url), repository: 'octo/videos', refuseOrigins: [] }, await loadGitHubModules())
+  const client = async (github: GitHubServer = servers.github): Promise<GitHubClient> =>
+    new GitHubClient({ token: github.token, apiUrl: new URL(github.url), repository: 'octo/videos', refuseOrigins: [] }, await loadGitHubModules())
   const ourComments = (pr: number) => servers.github.comments(pr).filter((c) => c.body.startsWith(MARKER))
   const writes = (): string[] => servers.github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)
   const body = (text: string): string => `${MARKER}\n${text}`
@@ -42,20 +43,27 @@ describe('the sticky comment, found and updated', () => {
   })
 
   // Real waits of about a second each: plugin-retry's first backoff, and the Retry-After below.
+  // Two stand-ins, each failing one way, so the two waits overlap.
   it('retries a transient 502 and waits out a secondary rate limit', async () => {
-    servers.github.failNext(1, 502, 'Bad Gateway')
-    const first = await upsertComment(await client(), 22, MARKER, body('run C'))
-    expect(servers.github.requests.filter((r) => r.status === 502)).toHaveLength(1)
-    expect(first.url).not.toBe('')
-    expect(ourComments(22)).toHaveLength(1)
+    const limited = await startGitHubServer()
+    try {
+      limited.addComments(22, 1, () => body('an earlier run'))
+      const existing = limited.comments(22)[0]
+      servers.github.failNext(1, 502, 'Bad Gateway')
+      limited.failNext(1, 403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '1' })
+      // Resolving at all is the point: a rejection is what the run turns into "No PR comment".
+      const [first, second] = await Promise.all([upsertComment(await client(), 22, MARKER, body('run C')), upsertComment(await client(limited), 22, MARKER, body('run D'))])
 
-    servers.github.resetRequests()
-    servers.github.failNext(1, 403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '1' })
-    // Resolving at all is the point: a rejection is what the run turns into "No PR comment".
-    const second = await upsertComment(await client(), 22, MARKER, body('run D'))
-    expect(servers.github.requests.filter((r) => r.status === 403)).toHaveLength(1)
-    expect(second.url).toBe(first.url)
-    expect(ourComments(22)[0].body).toBe(body('run D'))
+      expect(servers.github.requests.filter((r) => r.status === 502)).toHaveLength(1)
+      expect(first.url).not.toBe('')
+      expect(ourComments(22)).toHaveLength(1)
+
+      expect(limited.requests.filter((r) => r.status === 403)).toHaveLength(1)
+      expect(second.url).toBe(`https://github.com/octo/videos/pull/22#issuecomment-${existing.id}`)
+      expect(limited.comments(22).map((c) => c.body)).toEqual([body('run D')])
+    } finally {
+      await limited.close()
+    }
   })
 })
 
