@@ -214,43 +214,66 @@ describe('sharded renders', () => {
     expect(ourComments()[0].updated).toBe(comment.updated)
   })
 
-  it("writes nothing when the pull request has moved past the shards' commit", async () => {
-    servers.github.movePull(7, SHA_B)
-    try {
-      const comment = { ...ourComments()[0] }
-      // The manifests from a folder: downloading them is the subject of the tests above.
-      const run = await collectRun({ 'results-path': manifestDir(one, two) })
-      expect(run.code).toBe(0)
-      expect(run.stdout).toContain(`::notice::Pull request #7 has moved on to ${SHA_B.slice(0, 12)} since the shards rendered ${SHA_A.slice(0, 12)}`)
-      expect(run.summary).toBe('')
-      expect(ourComments()[0].updated).toBe(comment.updated)
-    } finally {
-      servers.github.movePull(7, SHA_A)
-    }
-  })
+  // Three runs that share nothing a test here watches run side by side, each test reading its
+  // own: collect for a pull request that moved on (it writes nothing), shards skipped for want of
+  // a key (no API call at all), and an unsharded run that comments nothing. Neither collect may
+  // touch the comment, whichever finishes first.
+  describe('three runs side by side', () => {
+    let comment: { updated: number }
+    let stale: ActionRun
+    let skipped: { shards: ActionRun[]; collect: ActionRun }
+    let whole: { run: ActionRun; rendersCreated: number }
 
-  it('shards skipped for want of a key still report, and collect stays green with skipped=true', async () => {
-    const runs = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { ...NO_ARTIFACTS, runId: RUN_ID + 2 }, { 'api-key': '' })))
-    for (const run of runs) {
+    beforeAll(async () => {
+      servers.emulator.resetStats()
+      comment = { ...ourComments()[0] }
+      servers.github.movePull(7, SHA_B)
+      try {
+        const collectSkipped = async (): Promise<{ shards: ActionRun[]; collect: ActionRun }> => {
+          const shards = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { ...NO_ARTIFACTS, runId: RUN_ID + 2 }, { 'api-key': '' })))
+          // A shard that failed has no manifest: its own test says so below.
+          const dir = manifestDir(...shards.filter((r) => r.outputs['shard-manifest']))
+          return { shards, collect: await collectRun({ 'results-path': dir }, { runId: RUN_ID + 2 }) }
+        }
+        const submitWhole = async (): Promise<{ run: ActionRun; rendersCreated: number }> => {
+          // Submitting is enough: the create calls are where a replay shows.
+          const run = await shardRun('', {}, { comment: 'false', wait: 'false' })
+          return { run, rendersCreated: servers.emulator.stats.rendersCreated }
+        }
+        // The manifests from a folder: downloading them is the subject of the tests above.
+        ;[stale, skipped, whole] = await Promise.all([collectRun({ 'results-path': manifestDir(one, two) }), collectSkipped(), submitWhole()])
+      } finally {
+        servers.github.movePull(7, SHA_A)
+      }
+    })
+
+    it("writes nothing when the pull request has moved past the shards' commit", () => {
+      expect(stale.code).toBe(0)
+      expect(stale.stdout).toContain(`::notice::Pull request #7 has moved on to ${SHA_B.slice(0, 12)} since the shards rendered ${SHA_A.slice(0, 12)}`)
+      expect(stale.summary).toBe('')
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    })
+
+    it('shards skipped for want of a key still report, and collect stays green with skipped=true', () => {
+      for (const run of skipped.shards) {
+        expect(run.code).toBe(0)
+        expect(run.outputs.skipped).toBe('true')
+      }
+      const run = skipped.collect
       expect(run.code).toBe(0)
       expect(run.outputs.skipped).toBe('true')
-    }
-    const comment = { ...ourComments()[0] }
-    const run = await collectRun({ 'results-path': manifestDir(...runs) }, { runId: RUN_ID + 2 })
-    expect(run.code).toBe(0)
-    expect(run.outputs.skipped).toBe('true')
-    expect(run.outputs.missing).toBe('0')
-    expect(run.stdout).toContain('::notice::Every shard skipped:')
-    expect(ourComments()[0].updated).toBe(comment.updated)
-  })
+      expect(run.outputs.missing).toBe('0')
+      expect(run.stdout).toContain('::notice::Every shard skipped:')
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    })
 
-  it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', async () => {
-    // Submitting is enough: the create calls are where a replay shows.
-    const whole = await shardRun('', {}, { comment: 'false', wait: 'false' })
-    expect(whole.code).toBe(0)
-    expect(servers.emulator.stats.rendersCreated).toBe(0)
-    expect(whole.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
-    expect(whole.outputs['shard-manifest']).toBeUndefined()
+    it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', () => {
+      const { run } = whole
+      expect(run.code).toBe(0)
+      expect(whole.rendersCreated).toBe(0)
+      expect(run.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
+      expect(run.outputs['shard-manifest']).toBeUndefined()
+    })
   })
 
   it('a shard beyond the entries logs a notice and passes', async () => {
