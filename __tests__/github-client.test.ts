@@ -39,7 +39,9 @@ describe('GitHub token guard', () => {
   it('refuses, before any connection, a request to an origin nobody vouched for', async () => {
     const gh = await client()
     // Port 1 on loopback: were the request sent, it would fail differently (connection refused).
-    await expect(gh.octokit.request('GET http://127.0.0.2:1/anything')).rejects.toThrow(/Refused to send the GitHub token to http:\/\/127\.0\.0\.2:1/)
+    // No retries: Octokit reports the refusal as a status-500 error, which plugin-retry would
+    // otherwise try three more times (1 + 4 + 9 s of backoff), each refused the same way.
+    await expect(gh.octokit.request('GET http://127.0.0.2:1/anything', { request: { retries: 0 } })).rejects.toThrow(/Refused to send the GitHub token to http:\/\/127\.0\.0\.2:1/)
     expect(gh.requests).toBe(0)
   })
 

@@ -1,12 +1,11 @@
-import { rmSync } from 'node:fs'
-import type { Emulator } from '../emulator/index.js'
-import { SHA_A, emulatorInputs, makeWorkspace, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
-import { startTestEmulator } from './support/with-emulator.js'
-import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+import { SHA_A, emulatorInputs, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
+import { prEvent } from './support/events.js'
+import { useServers } from './support/servers.js'
 
 // The sticky PR comment end to end: dist/index.js as a child process, the emulator for HeyGen and
 // a local GitHub REST server for the comments, both on loopback, with event payloads as a runner
-// writes them to GITHUB_EVENT_PATH.
+// writes them to GITHUB_EVENT_PATH. Finding the comment among many pages, the GitHub client's
+// retries, and which pull request a push comments on are tested in process (sticky-comment.test.ts).
 
 const MATRIX = JSON.stringify([
   { title: 'One', color: '#ff0000' },
@@ -16,64 +15,32 @@ const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -
 /** Submit without waiting: enough for the tests about finding and updating the comment, and quick. */
 const SUBMIT_ONLY = { wait: 'false', 'output-dir': 'submitted' }
 
-/** A pull_request event payload: the head is in the base repository unless `headRepo` says otherwise. */
-function prEvent(number: number, headSha: string, headRepo = 'octo/videos'): Record<string, unknown> {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      state: 'open',
-      head: { sha: headSha, ref: `feature-${number}`, repo: { full_name: headRepo, fork: headRepo !== 'octo/videos' } },
-      base: { sha: 'f'.repeat(40), ref: 'main', repo: { full_name: 'octo/videos' } }
-    },
-    repository: { full_name: 'octo/videos', name: 'videos', owner: { login: 'octo' } },
-    sender: { login: 'contributor' }
-  }
-}
-
-function pushEvent(sha: string): Record<string, unknown> {
-  return { ref: 'refs/heads/feature', before: '0'.repeat(40), after: sha, head_commit: { id: sha }, repository: { full_name: 'octo/videos', name: 'videos', owner: { login: 'octo' } } }
-}
+// One fixture for the whole file: each test uses its own pull request, and the request logs are
+// emptied before each test.
+const servers = useServers({ emulator: {}, github: {}, fixture: 'basic' })
 
 describe('sticky PR comment', () => {
-  let emulator: Emulator
-  let github: GitHubServer
-  let workspace: string
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
-    github = await startGitHubServer()
-    workspace = makeWorkspace()
-  })
-  afterAll(async () => {
-    await emulator.close()
-    await github.close()
-    rmSync(workspace, { recursive: true, force: true })
-  })
-
   const runOnPr = (pr: number, extra: Partial<RunOptions> = {}, inputs: Record<string, string> = {}): Promise<ActionRun> =>
     runAction({
-      workspace,
+      workspace: servers.workspace,
       sha: 'd'.repeat(40), // the merge commit; the PR head is what gets rendered
       eventName: 'pull_request',
       event: prEvent(pr, SHA_A),
-      github: { apiUrl: github.url, token: github.token },
-      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', ...inputs }),
+      github: { apiUrl: servers.github.url, token: servers.github.token },
+      inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, name: '{index}-{title}', ...inputs }),
       ...extra
     })
-  const writes = (): string[] => github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)
-  const ourComments = (pr: number, marker = MARKER) => github.comments(pr).filter((c) => c.body.startsWith(marker))
+  const writes = (): string[] => servers.github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)
+  const ourComments = (pr: number, marker = MARKER) => servers.github.comments(pr).filter((c) => c.body.startsWith(marker))
 
   let first: ActionRun
 
   it('creates one comment on the first run, with the table, durable links and thumbnails', async () => {
-    github.resetRequests()
     first = await runOnPr(7)
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
     expect(writes()).toEqual(['POST /repos/octo/videos/issues/7/comments'])
-    const comments = github.comments(7)
+    const comments = servers.github.comments(7)
     expect(comments).toHaveLength(1)
     const body = comments[0].body
     expect(body.split('\n')[0]).toBe(MARKER)
@@ -87,14 +54,14 @@ describe('sticky PR comment', () => {
     expect(first.outputs['comment-url']).toBe(`https://github.com/octo/videos/pull/7#issuecomment-${comments[0].id}`)
     expect(first.outputs.skipped).toBe('false')
     // Every GitHub call carried the token, and only to the GitHub server.
-    expect(github.requests.every((r) => r.authorization === `token ${github.token}`)).toBe(true)
+    expect(servers.github.requests.every((r) => r.authorization === `token ${servers.github.token}`)).toBe(true)
   })
 
   it('masks the github token', () => {
-    const lines = first.stdout.split('\n').filter((l) => l.includes(github.token))
-    expect(lines).toEqual([`::add-mask::${github.token}`])
-    expect(JSON.stringify(first.outputs)).not.toContain(github.token)
-    expect(first.summary).not.toContain(github.token)
+    const lines = first.stdout.split('\n').filter((l) => l.includes(servers.github.token))
+    expect(lines).toEqual([`::add-mask::${servers.github.token}`])
+    expect(JSON.stringify(first.outputs)).not.toContain(servers.github.token)
+    expect(first.summary).not.toContain(servers.github.token)
   })
 
   it('writes the job summary with one row per render', () => {
@@ -109,41 +76,22 @@ describe('sticky PR comment', () => {
   })
 
   it('updates that same comment on a re-run instead of adding one', async () => {
-    const id = github.comments(7)[0].id
-    github.resetRequests()
-    const again = await runOnPr(7, { runAttempt: 2 })
+    const id = servers.github.comments(7)[0].id
+    // Submitting is enough: the comment's table changes (submitted, a new run link) and is rewritten in place.
+    const again = await runOnPr(7, { runAttempt: 2 }, SUBMIT_ONLY)
     expect(again.code).toBe(0)
     expect(writes()).toEqual([`PATCH /repos/octo/videos/issues/comments/${id}`])
-    const comments = github.comments(7)
+    const comments = servers.github.comments(7)
     expect(comments).toHaveLength(1)
     expect(comments[0].id).toBe(id)
     expect(comments[0].body).toContain('https://github.com/octo/videos/actions/runs/1001/attempts/2')
     expect(again.outputs['comment-url']).toBe(first.outputs['comment-url'])
   })
 
-  it('finds its comment on a PR with more than 100 comments', async () => {
-    github.addComments(8, 150)
-    const created = await runOnPr(8, {}, SUBMIT_ONLY)
-    expect(created.code).toBe(0)
-    expect(ourComments(8)).toHaveLength(1)
-    const id = ourComments(8)[0].id
-    github.addComments(8, 30)
-
-    github.resetRequests()
-    const again = await runOnPr(8, { runAttempt: 2 }, SUBMIT_ONLY)
-    expect(again.code).toBe(0)
-    // It read page 2 (comments 101-181), found its own there and updated it.
-    const listed = github.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/repos/octo/videos/issues/8/comments'))
-    expect(listed.map((r) => new URL(r.path, github.url).searchParams.get('page') ?? '1')).toEqual(['1', '2'])
-    expect(writes()).toEqual([`PATCH /repos/octo/videos/issues/comments/${id}`])
-    expect(github.comments(8)).toHaveLength(181)
-    expect(ourComments(8)).toHaveLength(1)
-  })
-
   it('keeps one comment per comment-key', async () => {
     const writesPerRun: string[][] = []
     for (const key of ['intro', 'outro', 'intro']) {
-      github.resetRequests()
+      servers.github.resetRequests()
       const run = await runOnPr(9, {}, { ...SUBMIT_ONLY, 'comment-key': key, name: `{index}-{title}-${key}` })
       expect(run.code).toBe(0)
       writesPerRun.push(writes())
@@ -158,11 +106,11 @@ describe('sticky PR comment', () => {
     expect(intro[0].body).toContain('| 1-One-intro | ')
     expect(outro[0].body).toContain('| 1-One-outro | ')
     expect(intro[0].body).toContain('📤 submitted')
-    expect(github.comments(9)).toHaveLength(2)
+    expect(servers.github.comments(9)).toHaveLength(2)
   })
 
   it('turns a 403 into a warning naming pull-requests: write, and the step stays green', async () => {
-    github.forbid('comments')
+    servers.github.forbid('comments')
     try {
       const run = await runOnPr(10, {}, SUBMIT_ONLY)
       expect(run.code).toBe(0)
@@ -170,84 +118,31 @@ describe('sticky PR comment', () => {
         /::warning::No PR comment on #10: the token may not write pull-request comments \(HTTP 403: Resource not accessible by integration.*\)\. Add `permissions: pull-requests: write`/
       )
       expect(run.stdout).not.toMatch(/::error::/)
-      expect(github.comments(10)).toHaveLength(0)
+      expect(servers.github.comments(10)).toHaveLength(0)
       expect(run.outputs['comment-url']).toBe('')
       expect(run.outputs.succeeded).toBe('2')
-      expect(github.requests.filter((r) => r.status === 403)).toHaveLength(1)
+      expect(servers.github.requests.filter((r) => r.status === 403)).toHaveLength(1)
     } finally {
-      github.forbid('comments', false)
+      servers.github.forbid('comments', false)
     }
   })
 
-  it('makes no comment for a push whose commit heads no open pull request', async () => {
-    const sha = '1'.repeat(40)
-    github.addPull({ number: 12, sha, state: 'closed' })
-    github.resetRequests()
-    const run = await runAction({
-      workspace,
-      sha,
-      eventName: 'push',
-      event: pushEvent(sha),
-      github: { apiUrl: github.url, token: github.token },
-      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY })
-    })
-    expect(run.code).toBe(0)
-    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /repos/octo/videos/commits/${sha}/pulls?per_page=100`])
-    expect(github.comments(12)).toHaveLength(0)
-    expect(run.outputs['comment-url']).toBe('')
-    // Not a warning: most pushes belong to no pull request. (Off a runner, artifacts always warn.)
-    expect(run.stdout.split('\n').filter((l) => l.startsWith('::warning::') && !l.includes('Artifacts not uploaded'))).toEqual([])
-    expect(run.stdout).toContain(`No PR comment: no open pull request has commit ${sha.slice(0, 12)} as its head.`)
-  })
-
-  it('comments on the open pull request a pushed commit heads (comment: auto)', async () => {
-    const sha = '2'.repeat(40)
-    github.addPull({ number: 13, sha })
-    const run = await runAction({
-      workspace,
-      sha,
-      eventName: 'push',
-      event: pushEvent(sha),
-      github: { apiUrl: github.url, token: github.token },
-      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, ...SUBMIT_ONLY })
-    })
-    expect(run.code).toBe(0)
-    expect(ourComments(13)).toHaveLength(1)
-    expect(run.outputs['comment-url']).toContain('/pull/13#issuecomment-')
-  })
-
   it('with comment: false, makes no GitHub call at all', async () => {
-    github.resetRequests()
     const run = await runOnPr(14, {}, { ...SUBMIT_ONLY, comment: 'false' })
     expect(run.code).toBe(0)
-    expect(github.requests).toHaveLength(0)
+    expect(servers.github.requests).toHaveLength(0)
     expect(run.outputs['comment-url']).toBe('')
   })
 })
 
 describe('fork pull requests without the secret', () => {
-  let emulator: Emulator
-  let github: GitHubServer
-  let workspace: string
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator()
-    github = await startGitHubServer()
-    workspace = makeWorkspace()
-  })
-  afterAll(async () => {
-    await emulator.close()
-    await github.close()
-    rmSync(workspace, { recursive: true, force: true })
-  })
-
   it('skips with a notice, exit 0, skipped=true and no API call to HeyGen or GitHub', async () => {
     const run = await runAction({
-      workspace,
+      workspace: servers.workspace,
       eventName: 'pull_request',
       event: prEvent(21, SHA_A, 'someone/videos'),
-      github: { apiUrl: github.url, token: github.token },
-      inputs: emulatorInputs(emulator.url, { 'api-key': '', matrix: MATRIX })
+      github: { apiUrl: servers.github.url, token: servers.github.token },
+      inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', matrix: MATRIX })
     })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -256,34 +151,34 @@ describe('fork pull requests without the secret', () => {
     expect(run.outputs['comment-url']).toBe('')
     expect(run.stdout).toMatch(/::notice::No renders: api-key is empty, so the render was skipped \(on-missing-key: skip\)\. This pull request comes from the fork someone\/videos/)
     expect(run.stdout).not.toMatch(/::(warning|error)::/)
-    expect(emulator.stats.requests).toHaveLength(0)
-    expect(github.requests).toHaveLength(0)
+    expect(servers.emulator.stats.requests).toHaveLength(0)
+    expect(servers.github.requests).toHaveLength(0)
     expect(run.summary).toContain('## 🎬 HyperFrames renders: skipped')
     expect(run.summary).toContain('on-missing-key: fail')
   })
 
   it('fails before any HeyGen call with on-missing-key: fail, and says so on the PR', async () => {
     const run = await runAction({
-      workspace,
+      workspace: servers.workspace,
       eventName: 'pull_request',
       event: prEvent(21, SHA_A, 'someone/videos'),
-      github: { apiUrl: github.url, token: github.token },
-      inputs: emulatorInputs(emulator.url, { 'api-key': '', 'on-missing-key': 'fail' })
+      github: { apiUrl: servers.github.url, token: servers.github.token },
+      inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', 'on-missing-key': 'fail' })
     })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'api-key': is empty/)
     expect(run.outputs.skipped).toBe('false')
-    expect(emulator.stats.requests).toHaveLength(0)
+    expect(servers.emulator.stats.requests).toHaveLength(0)
     // A failed preview is worth a comment: the PR author sees why there is no video.
-    expect(github.comments(21)).toHaveLength(1)
-    expect(github.comments(21)[0].body).toContain("Input 'api-key': is empty")
+    expect(servers.github.comments(21)).toHaveLength(1)
+    expect(servers.github.comments(21)[0].body).toContain("Input 'api-key': is empty")
   })
 
   it('still refuses a bad input while skipping', async () => {
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { 'api-key': '', quality: 'ultra' }) })
+    const run = await runAction({ workspace: servers.workspace, inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', quality: 'ultra' }) })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'quality': 'ultra' is not one of draft, standard, high/)
     expect(run.outputs.skipped).toBe('false')
-    expect(emulator.stats.requests).toHaveLength(0)
+    expect(servers.emulator.stats.requests).toHaveLength(0)
   })
 })

@@ -1,15 +1,15 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, type Emulator } from '../emulator/index.js'
 import type { ShardManifest } from '../src/shard/manifest.js'
-import { COLLECT_DIST, SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
-import { startArtifactServer, type ArtifactServer } from './support/artifact-server.js'
-import { startGitHubServer, type GitHubServer } from './support/github-server.js'
-import { hasTool } from './support/has-tool.js'
+import { COLLECT_DIST, SHA_A, SHA_B, emulatorInputs, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
+import { prEvent } from './support/events.js'
+import { useServers } from './support/servers.js'
 
 // Sharding end to end: dist/index.js runs as two (or more) shard jobs of one workflow run at the
-// same time against the emulator, the local artifact service and the local GitHub API.
+// same time against the emulator, the local artifact service and the local GitHub API. How collect
+// merges manifests is unit-tested (merge-manifests.test.ts); these runs cover what only whole runs
+// show: the artifacts between the jobs, the one comment, replays across shards and attempts.
 
 const COLORS = ['#ff0000', '#00ff00', '#0000ff', '#ffff00', '#00ffff']
 const MATRIX = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color })))
@@ -17,72 +17,60 @@ const RUN_ID = 4242
 const MARKER = '<!-- hyperframes-render-action comment-key: project/index.html -->'
 const NAMES = COLORS.map((_, i) => `${i + 1}-T${i + 1}`)
 
-const hasFfmpeg = hasTool('ffmpeg')
-if (!hasFfmpeg) console.log('shards e2e: ffmpeg is not installed, so the hosted-previews test is skipped (apt-get install ffmpeg).')
-const withFfmpeg = hasFfmpeg ? it : it.skip
-
-function prEvent(number: number, headSha: string): Record<string, unknown> {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: { number, state: 'open', head: { sha: headSha, ref: 'feature', repo: { full_name: 'octo/videos' } }, base: { sha: 'f'.repeat(40), ref: 'main', repo: { full_name: 'octo/videos' } } },
-    repository: { full_name: 'octo/videos', name: 'videos', owner: { login: 'octo' } }
-  }
-}
-
 describe('sharded renders', () => {
-  let emulator: Emulator
-  let github: GitHubServer
-  let artifacts: ArtifactServer
-  let workspace: string
+  // No upload-complete race here: the shards' own behaviour is the subject, and each 409 costs a backoff.
+  const servers = useServers({ emulator: { completeRaceProbability: 0 }, github: {}, artifacts: {}, fixture: 'basic' })
+  const manifestDirs: string[] = []
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ apiKeys: ['test-key-123'], renderMs: 50, queueMs: 10 })
-    github = await startGitHubServer()
-    artifacts = await startArtifactServer()
-    workspace = makeWorkspace()
-    github.addPull({ number: 7, sha: SHA_A })
-  })
-  afterAll(async () => {
-    await emulator.close()
-    await github.close()
-    await artifacts.close()
-    rmSync(workspace, { recursive: true, force: true })
+  beforeAll(() => servers.github.addPull({ number: 7, sha: SHA_A }))
+  afterAll(() => {
+    for (const dir of manifestDirs) rmSync(dir, { recursive: true, force: true })
   })
 
   const shardRun = (shard: string, extra: Partial<RunOptions> = {}, inputs: Record<string, string> = {}): Promise<ActionRun> =>
     runAction({
-      workspace,
+      workspace: servers.workspace,
       runId: RUN_ID,
       eventName: 'pull_request',
       event: prEvent(7, 'a'.repeat(40)),
-      github: { apiUrl: github.url, token: github.token },
-      env: artifacts.env,
-      inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', artifact: 'none', 'output-dir': `renders-${shard.replace('/', 'of')}`, shard, ...inputs }),
+      github: { apiUrl: servers.github.url, token: servers.github.token },
+      env: servers.artifacts.env,
+      inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, name: '{index}-{title}', artifact: 'none', 'output-dir': `renders-${shard.replace('/', 'of')}`, shard, ...inputs }),
       ...extra
     })
   const collectRun = (inputs: Record<string, string> = {}, extra: Partial<RunOptions> = {}): Promise<ActionRun> =>
     runAction({
       entry: COLLECT_DIST,
-      workspace,
+      workspace: servers.workspace,
       runId: RUN_ID,
       eventName: 'pull_request',
       event: prEvent(7, SHA_A),
-      github: { apiUrl: github.url, token: github.token },
-      env: artifacts.env,
+      github: { apiUrl: servers.github.url, token: servers.github.token },
+      env: servers.artifacts.env,
       inputs,
       ...extra
     })
-  const ourComments = () => github.comments(7).filter((c) => c.body.startsWith(MARKER))
+  const ourComments = () => servers.github.comments(7).filter((c) => c.body.startsWith(MARKER))
   /** Where each entry's name first appears in the comment: the rows' order. */
   const rowOrder = (body: string): number[] => NAMES.map((n) => body.indexOf(n))
+  /**
+   * No artifact service: for shards whose manifests the test hands to collect in a folder (or only
+   * checks on disk), uploading them is not the subject, and loading the artifact client is not free.
+   */
+  const NO_ARTIFACTS: Partial<RunOptions> = { env: {} }
   const manifestOf = (run: ActionRun): ShardManifest => JSON.parse(readFileSync(run.outputs['shard-manifest'], 'utf8')) as ShardManifest
+  /** A results-path folder holding these runs' manifests, removed after the file. */
+  const manifestDir = (...runs: ActionRun[]): string => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
+    manifestDirs.push(dir)
+    for (const run of runs) copyFileSync(run.outputs['shard-manifest'], path.join(dir, path.basename(run.outputs['shard-manifest'])))
+    return dir
+  }
 
   let one: ActionRun
   let two: ActionRun
 
   it('two shards at once render 1, 3, 5 and 2, 4, comment nothing and each write a manifest', async () => {
-    emulator.resetStats()
     ;[one, two] = await Promise.all([shardRun('1/2'), shardRun('2/2')])
     for (const run of [one, two]) {
       expect(run.stderr).toBe('')
@@ -92,9 +80,9 @@ describe('sharded renders', () => {
     expect(two.results.map((r) => r.index)).toEqual([2, 4])
     expect(one.outputs.succeeded).toBe('3')
     expect(two.outputs.succeeded).toBe('2')
-    expect(emulator.stats.rendersCreated).toBe(5)
-    expect(github.comments(7)).toEqual([])
-    expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+    expect(servers.emulator.stats.rendersCreated).toBe(5)
+    expect(servers.github.comments(7)).toEqual([])
+    expect(servers.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
     expect(one.summary).toContain('3 of 3 succeeded')
     expect(one.summary).toContain('shard 1/2')
 
@@ -108,16 +96,15 @@ describe('sharded renders', () => {
     expect([m1.run_id, m1.run_attempt, m1.sha]).toEqual([RUN_ID, 1, 'a'.repeat(40)])
     expect(m2.results.map((r) => r.name)).toEqual(['2-T2', '4-T4'])
     // Uploaded for collect, with a name unique per shard and attempt and a one-day retention.
-    const names = artifacts
+    const names = servers.artifacts
       .artifacts()
       .map((a) => a.name)
       .sort()
     expect(names).toEqual([expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-1of2-a1$/), expect.stringMatching(/^hyperframes-shard-[0-9a-f]{12}-2of2-a1$/)])
-    for (const a of artifacts.artifacts()) expect((a.expiresAt?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(24 * 3600_000)
+    for (const a of servers.artifacts.artifacts()) expect((a.expiresAt?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(24 * 3600_000)
   })
 
   it('collect downloads both manifests and writes one comment with every row in order', async () => {
-    github.resetRequests()
     const run = await collectRun()
     // unzip-stream, which @actions/artifact downloads through, still calls Buffer(): Node's warning is its only stderr.
     expect(run.stderr.split('\n').filter((l) => l && !/DEP0005|--trace-deprecation/.test(l))).toEqual([])
@@ -128,9 +115,9 @@ describe('sharded renders', () => {
     expect(run.results.map((r) => r.index)).toEqual([1, 2, 3, 4, 5])
     expect(run.results.map((r) => r.render_id)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.render_id))
     // Downloaded through the artifact service: listed, then each one signed and fetched.
-    expect(artifacts.requests.filter((r) => r.operation === 'GetSignedArtifactURL')).toHaveLength(2)
-    expect(artifacts.requests.filter((r) => r.operation === 'get-blob' && r.status === 200)).toHaveLength(2)
-    expect(artifacts.unexpected).toEqual([])
+    expect(servers.artifacts.requests.filter((r) => r.operation === 'GetSignedArtifactURL')).toHaveLength(2)
+    expect(servers.artifacts.requests.filter((r) => r.operation === 'get-blob' && r.status === 200)).toHaveLength(2)
+    expect(servers.artifacts.unexpected).toEqual([])
     const comments = ourComments()
     expect(comments).toHaveLength(1)
     expect(comments[0].body).toContain('5 of 5 succeeded')
@@ -143,42 +130,35 @@ describe('sharded renders', () => {
   })
 
   it('with one manifest missing, its entries are missing, fail-on any fails and the same comment is updated', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
-    try {
-      copyFileSync(one.outputs['shard-manifest'], path.join(dir, path.basename(one.outputs['shard-manifest'])))
-      const before = { ...ourComments()[0] }
-      const run = await collectRun({ 'results-path': dir, 'fail-on': 'any' })
-      expect(run.code).toBe(1)
-      expect(run.outputs.missing).toBe('2')
-      expect(run.outputs.succeeded).toBe('3')
-      expect(run.outputs.failed).toBe('2')
-      expect(run.results.map((r) => [r.index, r.status])).toEqual([
-        [1, 'completed'],
-        [2, 'missing'],
-        [3, 'completed'],
-        [4, 'missing'],
-        [5, 'completed']
-      ])
-      expect(run.results[1].name).toBe('2-T2')
-      expect(run.stdout).toMatch(/::error::2 of 5 renders did not complete \(fail-on: any\): 2-T2 \(missing\); 4-T4 \(missing\)/)
-      const after = ourComments()
-      expect(after).toHaveLength(1)
-      expect(after[0].id).toBe(before.id)
-      expect(after[0].updated).toBeGreaterThan(before.updated)
-      expect(after[0].body).toContain('3 of 5 succeeded')
-      expect(after[0].body).toContain('missing')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const before = { ...ourComments()[0] }
+    const run = await collectRun({ 'results-path': manifestDir(one), 'fail-on': 'any' })
+    expect(run.code).toBe(1)
+    expect(run.outputs.missing).toBe('2')
+    expect(run.outputs.succeeded).toBe('3')
+    expect(run.outputs.failed).toBe('2')
+    expect(run.results.map((r) => [r.index, r.status])).toEqual([
+      [1, 'completed'],
+      [2, 'missing'],
+      [3, 'completed'],
+      [4, 'missing'],
+      [5, 'completed']
+    ])
+    expect(run.results[1].name).toBe('2-T2')
+    expect(run.stdout).toMatch(/::error::2 of 5 renders did not complete \(fail-on: any\): 2-T2 \(missing\); 4-T4 \(missing\)/)
+    const after = ourComments()
+    expect(after).toHaveLength(1)
+    expect(after[0].id).toBe(before.id)
+    expect(after[0].updated).toBeGreaterThan(before.updated)
+    expect(after[0].body).toContain('3 of 5 succeeded')
+    expect(after[0].body).toContain('missing')
   })
 
   it('a re-run of shard 2 as attempt 2 creates no render, and collect takes the newer attempt', async () => {
-    emulator.resetStats()
     const again = await shardRun('2/2', { runAttempt: 2 })
     expect(again.code).toBe(0)
-    expect(emulator.stats.rendersCreated).toBe(0)
+    expect(servers.emulator.stats.rendersCreated).toBe(0)
     expect(manifestOf(again).run_attempt).toBe(2)
-    expect(artifacts.artifacts().map((a) => a.name)).toContainEqual(expect.stringMatching(/-2of2-a2$/))
+    expect(servers.artifacts.artifacts().map((a) => a.name)).toContainEqual(expect.stringMatching(/-2of2-a2$/))
     const run = await collectRun()
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Collected 2 shards (1/2 attempt 1, 2/2 attempt 2): 5 of 5 entries delivered.')
@@ -187,110 +167,117 @@ describe('sharded renders', () => {
     expect(ourComments()[0].body).toContain('5 of 5 succeeded')
   })
 
-  withFfmpeg("shards host their previews side by side on preview-branch, and collect's comment embeds all of them", async () => {
-    github.addPull({ number: 8, sha: SHA_A })
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
-    const marker8 = (): string => github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
-    try {
-      // GITHUB_SERVER_URL is the local GitHub, whose /raw/ route serves the branch; no artifact service here.
-      const previewShard = (shard: string): Promise<ActionRun> =>
-        shardRun(
-          shard,
-          { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: github.url } },
-          { preview: 'auto', 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
-        )
-      const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
-      for (const run of [p1, p2]) expect([run.code, run.stderr]).toEqual([0, ''])
-      const m1 = manifestOf(p1)
-      const m2 = manifestOf(p2)
-      expect(Object.keys(m1.previews)).toEqual(['1', '3', '5'])
-      expect(Object.keys(m2.previews)).toEqual(['2', '4'])
-      // Each shard commits to its own folder: the second commit does not replace the first one's files.
-      const files = [...(github.git.files('previews') ?? new Map<string, Buffer>()).keys()].filter((f) => /\/8-shard-\dof2\//.test(f))
-      expect(files).toHaveLength(5)
-      expect(github.comments(8)).toEqual([])
+  // Stills, not animations: hosting side by side is the subject. With no ffmpeg on PATH (as on a
+  // runner without it) the stills are the renderer's thumbnails: a download each, not an ffmpeg run.
+  it("shards host their previews side by side on preview-branch, and collect's comment embeds all of them", async () => {
+    servers.github.addPull({ number: 8, sha: SHA_A })
+    const marker8 = (): string => servers.github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
+    // GITHUB_SERVER_URL is the local GitHub, whose /raw/ route serves the branch; no artifact service here.
+    const previewShard = (shard: string): Promise<ActionRun> =>
+      shardRun(
+        shard,
+        { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: servers.github.url, PATH: '' } },
+        { preview: 'poster', 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
+      )
+    const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
+    for (const run of [p1, p2]) expect([run.code, run.stderr]).toEqual([0, ''])
+    const m1 = manifestOf(p1)
+    const m2 = manifestOf(p2)
+    expect(Object.keys(m1.previews)).toEqual(['1', '3', '5'])
+    expect(Object.keys(m2.previews)).toEqual(['2', '4'])
+    // Each shard commits to its own folder: the second commit does not replace the first one's files.
+    const files = [...(servers.github.git.files('previews') ?? new Map<string, Buffer>()).keys()].filter((f) => /\/8-shard-\dof2\//.test(f))
+    expect(files).toHaveLength(5)
+    expect(servers.github.comments(8)).toEqual([])
 
-      for (const file of [p1.outputs['shard-manifest'], p2.outputs['shard-manifest']]) copyFileSync(file, path.join(dir, path.basename(file)))
-      const run = await collectRun({ 'results-path': dir }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
-      expect([run.code, run.stderr]).toEqual([0, ''])
-      const sources = [...marker8().matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
-      const hosted = { ...m1.previews, ...m2.previews }
-      expect([...sources].sort()).toEqual(Object.values(hosted).sort())
-      // In matrix order, and each one served by the branch.
-      expect(sources).toEqual(['1', '2', '3', '4', '5'].map((i) => hosted[i]))
-      for (const src of sources) expect((await fetch(src)).status).toBe(200)
-      expect(run.summary).toContain('### Previews')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const run = await collectRun({ 'results-path': manifestDir(p1, p2) }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const sources = [...marker8().matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
+    const hosted = { ...m1.previews, ...m2.previews }
+    expect([...sources].sort()).toEqual(Object.values(hosted).sort())
+    // In matrix order, and each one served by the branch.
+    expect(sources).toEqual(['1', '2', '3', '4', '5'].map((i) => hosted[i]))
+    for (const src of sources) expect((await fetch(src)).status).toBe(200)
+    expect(run.summary).toContain('### Previews')
   })
 
   it('refuses manifests whose plans differ, naming the shards', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
-    try {
-      // Shard 2 of another run whose matrix changed one colour: a different plan.
-      const changed = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color: i === 1 ? '#123456' : color })))
-      const other = await shardRun('2/2', { runId: RUN_ID + 1 }, { matrix: changed })
-      expect(other.code).toBe(0)
-      for (const file of [one.outputs['shard-manifest'], other.outputs['shard-manifest']]) copyFileSync(file, path.join(dir, path.basename(file)))
-      const comment = { ...ourComments()[0] }
-      const run = await collectRun({ 'results-path': dir })
-      expect(run.code).toBe(1)
-      expect(run.stdout).toMatch(
-        /::error::The shards rendered different plans and cannot be merged into one report: 1\/2 \(attempt 1\) planned [0-9a-f]{12}; 2\/2 \(attempt 1\) planned [0-9a-f]{12}\./
-      )
-      expect(ourComments()[0].updated).toBe(comment.updated)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    // Shard 2 of another run whose matrix changed one colour: a different plan. Submitting is
+    // enough to write its manifest (wait is no part of the plan).
+    const changed = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color: i === 1 ? '#123456' : color })))
+    const other = await shardRun('2/2', { ...NO_ARTIFACTS, runId: RUN_ID + 1 }, { matrix: changed, wait: 'false' })
+    expect(other.code).toBe(0)
+    const comment = { ...ourComments()[0] }
+    const run = await collectRun({ 'results-path': manifestDir(one, other) })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/::error::The shards rendered different plans and cannot be merged into one report: 1\/2 \(attempt 1\) planned [0-9a-f]{12}; 2\/2 \(attempt 1\) planned [0-9a-f]{12}\./)
+    expect(ourComments()[0].updated).toBe(comment.updated)
   })
 
-  it("writes nothing when the pull request has moved past the shards' commit", async () => {
-    github.movePull(7, SHA_B)
-    try {
-      const comment = { ...ourComments()[0] }
-      const run = await collectRun()
-      expect(run.code).toBe(0)
-      expect(run.stdout).toContain(`::notice::Pull request #7 has moved on to ${SHA_B.slice(0, 12)} since the shards rendered ${SHA_A.slice(0, 12)}`)
-      expect(run.summary).toBe('')
-      expect(ourComments()[0].updated).toBe(comment.updated)
-    } finally {
-      github.movePull(7, SHA_A)
-    }
-  })
+  // Three runs that share nothing a test here watches run side by side, each test reading its
+  // own: collect for a pull request that moved on (it writes nothing), shards skipped for want of
+  // a key (no API call at all), and an unsharded run that comments nothing. Neither collect may
+  // touch the comment, whichever finishes first.
+  describe('three runs side by side', () => {
+    let comment: { updated: number }
+    let stale: ActionRun
+    let skipped: { shards: ActionRun[]; collect: ActionRun }
+    let whole: { run: ActionRun; rendersCreated: number }
 
-  it('shards skipped for want of a key still report, and collect stays green with skipped=true', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hf-manifests-'))
-    try {
-      const runs = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { runId: RUN_ID + 2 }, { 'api-key': '' })))
-      for (const run of runs) {
+    beforeAll(async () => {
+      servers.emulator.resetStats()
+      comment = { ...ourComments()[0] }
+      servers.github.movePull(7, SHA_B)
+      try {
+        const collectSkipped = async (): Promise<{ shards: ActionRun[]; collect: ActionRun }> => {
+          const shards = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { ...NO_ARTIFACTS, runId: RUN_ID + 2 }, { 'api-key': '' })))
+          // A shard that failed has no manifest: its own test says so below.
+          const dir = manifestDir(...shards.filter((r) => r.outputs['shard-manifest']))
+          return { shards, collect: await collectRun({ 'results-path': dir }, { runId: RUN_ID + 2 }) }
+        }
+        const submitWhole = async (): Promise<{ run: ActionRun; rendersCreated: number }> => {
+          // Submitting is enough: the create calls are where a replay shows.
+          const run = await shardRun('', {}, { comment: 'false', wait: 'false' })
+          return { run, rendersCreated: servers.emulator.stats.rendersCreated }
+        }
+        // The manifests from a folder: downloading them is the subject of the tests above.
+        ;[stale, skipped, whole] = await Promise.all([collectRun({ 'results-path': manifestDir(one, two) }), collectSkipped(), submitWhole()])
+      } finally {
+        servers.github.movePull(7, SHA_A)
+      }
+    })
+
+    it("writes nothing when the pull request has moved past the shards' commit", () => {
+      expect(stale.code).toBe(0)
+      expect(stale.stdout).toContain(`::notice::Pull request #7 has moved on to ${SHA_B.slice(0, 12)} since the shards rendered ${SHA_A.slice(0, 12)}`)
+      expect(stale.summary).toBe('')
+      expect(ourComments()[0].updated).toBe(comment.updated)
+    })
+
+    it('shards skipped for want of a key still report, and collect stays green with skipped=true', () => {
+      for (const run of skipped.shards) {
         expect(run.code).toBe(0)
         expect(run.outputs.skipped).toBe('true')
-        copyFileSync(run.outputs['shard-manifest'], path.join(dir, path.basename(run.outputs['shard-manifest'])))
       }
-      const comment = { ...ourComments()[0] }
-      const run = await collectRun({ 'results-path': dir }, { runId: RUN_ID + 2 })
+      const run = skipped.collect
       expect(run.code).toBe(0)
       expect(run.outputs.skipped).toBe('true')
       expect(run.outputs.missing).toBe('0')
       expect(run.stdout).toContain('::notice::Every shard skipped:')
       expect(ourComments()[0].updated).toBe(comment.updated)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    })
 
-  it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', async () => {
-    emulator.resetStats()
-    const whole = await shardRun('', {}, { comment: 'false' })
-    expect(whole.code).toBe(0)
-    expect(emulator.stats.rendersCreated).toBe(0)
-    expect(whole.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
-    expect(whole.outputs['shard-manifest']).toBeUndefined()
+    it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', () => {
+      const { run } = whole
+      expect(run.code).toBe(0)
+      expect(whole.rendersCreated).toBe(0)
+      expect(run.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
+      expect(run.outputs['shard-manifest']).toBeUndefined()
+    })
   })
 
   it('a shard beyond the entries logs a notice and passes', async () => {
-    const extra = await shardRun('7/7', {}, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+    const extra = await shardRun('7/7', NO_ARTIFACTS, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
     expect(extra.code).toBe(0)
     expect(extra.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
     expect(extra.results).toEqual([])
@@ -316,10 +303,9 @@ describe('sharded renders', () => {
   })
 
   it('refuses a malformed shard before any call', async () => {
-    emulator.resetStats()
     const run = await shardRun('3/2')
     expect(run.code).toBe(1)
     expect(run.stdout).toContain("Input 'shard': '3/2' names shard 3 of 2")
-    expect(emulator.stats.requests).toEqual([])
+    expect(servers.emulator.stats.requests).toEqual([])
   })
 })
