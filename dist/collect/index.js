@@ -39895,7 +39895,9 @@ class GitHubClient {
         const throttle = {
             onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES,
             onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < RATE_LIMIT_RETRIES,
-            ...(spacesWrites(opts.apiUrl) ? {} : { write: new modules.Bottleneck.Group({ maxConcurrent: 10 }) })
+            // Comment posts are spaced 3 s apart on top of that (the notifications group), shared by
+            // every client in the process: unspaced on loopback too.
+            ...(spacesWrites(opts.apiUrl) ? {} : { write: new modules.Bottleneck.Group({ maxConcurrent: 10 }), notifications: new modules.Bottleneck.Group({ maxConcurrent: 10 }) })
         };
         this.octokit = modules.getOctokit(opts.token, { baseUrl: opts.apiUrl.href.replace(/\/+$/, ''), request: { fetch: guarded }, throttle }, ...modules.plugins);
     }
