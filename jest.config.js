@@ -1,12 +1,14 @@
 // ESM all the way: the @actions/* packages are ESM-only, so tests run under
-// --experimental-vm-modules and ts-jest emits ES modules.
+// --experimental-vm-modules and swc emits ES modules.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Types are checked once by `npm run typecheck`; the tests only need the types stripped, which
+  // swc does many times faster than the TypeScript compiler (a fresh machine compiles every file).
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } }]
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }]
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
