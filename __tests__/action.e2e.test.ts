@@ -1,11 +1,15 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { EmulatorStats } from '../emulator/index.js'
-import { SHA_A, SHA_B, emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import type { Emulator, EmulatorOptions, EmulatorStats, RenderSnapshot } from '../emulator/index.js'
+import { SHA_A, SHA_B, emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
+import { inBackground } from './support/background-run.js'
 import { useServers } from './support/servers.js'
-import { startTestEmulator } from './support/with-emulator.js'
+import { distinctEngine } from './support/video-engines.js'
 
 // End to end: the bundled dist/index.js as a child process, against the emulator over loopback.
+// The runs mostly wait (renders, status ticks), so every chain of runs that does not depend on
+// another starts at once in beforeAll, each on an emulator of its own where a test counts its
+// requests; each test reads the runs it is about.
 
 const MATRIX = JSON.stringify([
   { title: 'One', color: '#ff0000' },
@@ -13,22 +17,88 @@ const MATRIX = JSON.stringify([
   { title: 'Three', color: '#0000ff' }
 ])
 
-// One emulator and workspace for the file; a render titled 'Broken' fails, as a font error would.
-const servers = useServers({
-  emulator: { renderMs: 150, queueMs: 20, failRender: (body) => (body.variables?.title === 'Broken' ? 'Font "Nope" could not be loaded' : undefined) }
+// A render titled 'Broken' fails, as a font error would.
+const RENDERS: EmulatorOptions = { renderMs: 150, queueMs: 20, engine: distinctEngine, failRender: (body) => (body.variables?.title === 'Broken' ? 'Font "Nope" could not be loaded' : undefined) }
+
+// The emulator and workspace of the first commit's runs, which build on each other.
+const servers = useServers({ emulator: RENDERS })
+
+/** A run and the emulator's counters for it alone. */
+interface Counted {
+  run: ActionRun
+  stats: EmulatorStats
+}
+
+async function counted(emulator: Emulator, start: () => Promise<ActionRun>): Promise<Counted> {
+  emulator.resetStats()
+  const run = await start()
+  return { run, stats: structuredClone(emulator.stats) }
+}
+
+// The first commit's chain on the shared emulator: its first run, a re-run, and a run with one
+// variable changed, each counted on its own.
+let first: ActionRun
+let firstStats: EmulatorStats
+let firstRenders: RenderSnapshot[]
+let replay: Counted
+let changed: Counted
+// The chains that do not depend on it, each on an emulator and workspace of its own.
+let twelve: Promise<Counted>
+let otherCommit: Promise<{ other: Counted; forced: Counted }>
+let failOnAny: Promise<ActionRun>
+let failOnNever: Promise<ActionRun>
+let badInput: Promise<{ run: ActionRun; requests: number }>
+
+const FAILING = JSON.stringify([{ title: 'Fine' }, { title: 'Broken' }])
+
+beforeAll(async () => {
+  // 12 entries go to an emulator that has never seen the zip, so the upload cannot be a replay.
+  // Submitting is all this is about: no need to wait for twelve renders.
+  twelve = inBackground({ renderMs: 50, queueMs: 10, engine: distinctEngine }, (emulator, workspace) => {
+    const matrix = JSON.stringify({ title: Array.from({ length: 12 }, (_, i) => `T${i}`) })
+    return counted(emulator, () => runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: 'v-{title}', artifact: 'none', wait: 'false' }) }))
+  })
+  // Another commit, submitted without waiting, then forced again with rerender: true.
+  otherCommit = inBackground(RENDERS, async (emulator, workspace) => {
+    const other = await counted(emulator, () => runAction({ workspace, sha: SHA_B, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, wait: 'false', 'output-dir': 'nowait' }) }))
+    const forced = await counted(emulator, () =>
+      runAction({
+        workspace,
+        sha: SHA_B,
+        runId: 777,
+        runAttempt: 2,
+        inputs: emulatorInputs(emulator.url, { matrix: MATRIX, rerender: 'true', wait: 'false', 'output-dir': 'nowait' })
+      })
+    )
+    return { other, forced }
+  })
+  failOnAny = inBackground(RENDERS, (emulator, workspace) => runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: FAILING, name: '{title}' }) }))
+  failOnNever = inBackground(RENDERS, (emulator, workspace) => runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: FAILING, name: '{title}', 'fail-on': 'never' }) }))
+  badInput = inBackground(RENDERS, async (emulator, workspace) => {
+    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { title: 'x'.repeat(501) }) })
+    return { run, requests: emulator.stats.requests.length }
+  })
+
+  // Awaited here, not in a test: the shared emulator's counters are reset before every test.
+  const { emulator, workspace } = servers
+  ;({ run: first, stats: firstStats } = await counted(emulator, () => runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}' }) })))
+  firstRenders = emulator.renders()
+  // The replayed ids are the answer; waiting for renders already done would prove nothing more.
+  replay = await counted(emulator, () => runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', wait: 'false', 'output-dir': 'nowait' }) }))
+  const oneChanged = JSON.stringify([
+    { title: 'One', color: '#ff0000' },
+    { title: 'Two', color: '#123456' },
+    { title: 'Three', color: '#0000ff' }
+  ])
+  // The keys decide; waiting for the new render would prove nothing more (wait: false, ids only).
+  changed = await counted(emulator, () => runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: oneChanged, name: '{index}-{title}', wait: 'false', 'output-dir': 'nowait' }) }))
+})
+
+afterAll(async () => {
+  await Promise.allSettled([twelve, otherCommit, failOnAny, failOnNever, badInput])
 })
 
 describe('the action against the emulator', () => {
-  let first: ActionRun
-
-  // The first run of this commit, read by the two tests below.
-  beforeAll(async () => {
-    servers.emulator.resetStats()
-    first = await runAction({ workspace: servers.workspace, inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, name: '{index}-{title}' }) })
-    firstStats = structuredClone(servers.emulator.stats)
-  })
-  let firstStats: EmulatorStats
-
   it('uploads once, renders every matrix entry and leaves the videos, outputs and summary', () => {
     const { emulator, workspace } = servers
     expect(first.stderr).toBe('')
@@ -50,14 +120,14 @@ describe('the action against the emulator', () => {
     }
     // The declared default of the variable the entries leave unset is reported, not sent.
     expect(first.results[0].variables).toEqual({ title: 'One', color: '#ff0000', locale: 'en' })
-    expect(emulator.renders().find((r) => r.render_id === first.results[0].render_id)?.body.variables).toEqual({ title: 'One', color: '#ff0000' })
+    expect(firstRenders.find((r) => r.render_id === first.results[0].render_id)?.body.variables).toEqual({ title: 'One', color: '#ff0000' })
     expect(new Set(first.results.map((r) => r.idempotency_key)).size).toBe(3)
 
     expect(JSON.parse(first.outputs['render-ids'])).toEqual(first.results.map((r) => r.render_id))
     expect(JSON.parse(first.outputs.videos)).toEqual(first.results.map((r) => r.video_path))
     expect(first.outputs.succeeded).toBe('3')
     expect(first.outputs.failed).toBe('0')
-    expect(first.outputs['asset-id']).toBe(emulator.renders()[0].body.project.asset_id)
+    expect(first.outputs['asset-id']).toBe(firstRenders[0].body.project.asset_id)
 
     expect(first.summary).toContain('3 of 3 succeeded')
     for (const name of ['1-One', '2-Two', '3-Three']) expect(first.summary).toContain(name)
@@ -77,92 +147,60 @@ describe('the action against the emulator', () => {
 
   describe('bytes uploaded do not grow with the matrix', () => {
     it('uploads one zip for 3 entries and for 12 entries', async () => {
-      // The first run above uploaded this project for 3 entries; 12 go to an emulator that has
+      // The first run uploaded this project for 3 entries; the 12 went to an emulator that had
       // never seen the zip, so the upload cannot be a replay.
-      const emulator = await startTestEmulator({ renderMs: 50, queueMs: 10 })
-      const workspace = makeWorkspace()
-      try {
-        const matrix = JSON.stringify({ title: Array.from({ length: 12 }, (_, i) => `T${i}`) })
-        // Submitting is all this is about: no need to wait for twelve renders.
-        const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: 'v-{title}', artifact: 'none', wait: 'false' }) })
-        expect(run.code).toBe(0)
-        expect(run.results).toHaveLength(12)
-        for (const [stats, n] of [
-          [firstStats, 3],
-          [emulator.stats, 12]
-        ] as const) {
-          expect(stats.rendersCreated).toBe(n)
-          expect(stats.byRoute['PUT upload']).toBe(1)
-          expect(stats.byRoute['POST /v3/assets/direct-uploads']).toBe(1)
-        }
-        expect(firstStats.bytesUploaded).toBeGreaterThan(0)
-        expect(emulator.stats.bytesUploaded).toBe(firstStats.bytesUploaded)
-      } finally {
-        await emulator.close()
-        rmSync(workspace, { recursive: true, force: true })
+      const { run, stats: twelveStats } = await twelve
+      expect(run.code).toBe(0)
+      expect(run.results).toHaveLength(12)
+      for (const [stats, n] of [
+        [firstStats, 3],
+        [twelveStats, 12]
+      ] as const) {
+        expect(stats.rendersCreated).toBe(n)
+        expect(stats.byRoute['PUT upload']).toBe(1)
+        expect(stats.byRoute['POST /v3/assets/direct-uploads']).toBe(1)
       }
+      expect(firstStats.bytesUploaded).toBeGreaterThan(0)
+      expect(twelveStats.bytesUploaded).toBe(firstStats.bytesUploaded)
     })
   })
 
-  it('replays a re-run of the same commit instead of creating new renders', async () => {
-    const { emulator, workspace } = servers
-    // The replayed ids are the answer; waiting for renders already done would prove nothing more.
-    const again = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: '{index}-{title}', wait: 'false', 'output-dir': 'nowait' }) })
+  it('replays a re-run of the same commit instead of creating new renders', () => {
+    const { run: again, stats } = replay
     expect(again.code).toBe(0)
-    expect(emulator.stats.rendersCreated).toBe(0)
-    expect(emulator.stats.assetsCreated).toBe(0)
+    expect(stats.rendersCreated).toBe(0)
+    expect(stats.assetsCreated).toBe(0)
     expect(again.results.map((r) => r.render_id)).toEqual(first.results.map((r) => r.render_id))
     expect(again.results.map((r) => r.idempotency_key)).toEqual(first.results.map((r) => r.idempotency_key))
   })
 
-  it('creates exactly one new render when one variable changes', async () => {
-    const { emulator, workspace } = servers
-    const changed = JSON.stringify([
-      { title: 'One', color: '#ff0000' },
-      { title: 'Two', color: '#123456' },
-      { title: 'Three', color: '#0000ff' }
-    ])
-    // The keys decide; waiting for the new render would prove nothing more (wait: false, ids only).
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: changed, name: '{index}-{title}', wait: 'false', 'output-dir': 'nowait' }) })
+  it('creates exactly one new render when one variable changes', () => {
+    const { run, stats } = changed
     expect(run.code).toBe(0)
-    expect(emulator.stats.rendersCreated).toBe(1)
+    expect(stats.rendersCreated).toBe(1)
     expect(run.results[0].render_id).toBe(first.results[0].render_id)
     expect(run.results[1].render_id).not.toBe(first.results[1].render_id)
     expect(run.results[2].render_id).toBe(first.results[2].render_id)
   })
 
+  // One run of another commit, read by both tests below: new keys for a new commit, and what
+  // wait: false returns; then the same commit forced again with rerender: true.
   describe('another commit, submitted without waiting', () => {
-    let other: ActionRun
-    let otherStats: EmulatorStats
-
-    // One run, read by both tests below: new keys for a new commit, and what wait: false returns.
-    beforeAll(async () => {
-      servers.emulator.resetStats()
-      other = await runAction({ workspace: servers.workspace, sha: SHA_B, inputs: emulatorInputs(servers.emulator.url, { matrix: MATRIX, wait: 'false', 'output-dir': 'nowait' }) })
-      otherStats = structuredClone(servers.emulator.stats)
-    })
-
     it('renders again for another commit, and with rerender: true', async () => {
-      const { emulator, workspace } = servers
-      expect(other.code).toBe(0)
-      expect(otherStats.rendersCreated).toBe(3)
-      for (const r of other.results) expect(r.idempotency_key).toContain(SHA_B)
+      const { other, forced } = await otherCommit
+      expect(other.run.code).toBe(0)
+      expect(other.stats.rendersCreated).toBe(3)
+      for (const r of other.run.results) expect(r.idempotency_key).toContain(SHA_B)
 
-      const forced = await runAction({
-        workspace,
-        sha: SHA_B,
-        runId: 777,
-        runAttempt: 2,
-        inputs: emulatorInputs(emulator.url, { matrix: MATRIX, rerender: 'true', wait: 'false', 'output-dir': 'nowait' })
-      })
-      expect(forced.code).toBe(0)
-      expect(emulator.stats.rendersCreated).toBe(3)
-      for (const r of forced.results) expect(r.idempotency_key).toMatch(/-run777\.2$/)
+      expect(forced.run.code).toBe(0)
+      expect(forced.stats.rendersCreated).toBe(3)
+      for (const r of forced.run.results) expect(r.idempotency_key).toMatch(/-run777\.2$/)
     })
 
     // The PR head SHA on pull_request events is read in-process, in run-context.test.ts.
 
-    it('with wait: false submits and returns the ids without downloading', () => {
+    it('with wait: false submits and returns the ids without downloading', async () => {
+      const { run: other, stats: otherStats } = (await otherCommit).other
       expect(other.code).toBe(0)
       expect(other.results.map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted'])
       expect(other.results.every((r) => r.render_id && r.video_path === null)).toBe(true)
@@ -173,11 +211,8 @@ describe('the action against the emulator', () => {
 })
 
 describe('failed renders', () => {
-  const matrix = JSON.stringify([{ title: 'Fine' }, { title: 'Broken' }])
-
   it('reports the failure message and fails the step with fail-on: any', async () => {
-    const { emulator, workspace } = servers
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}' }) })
+    const run = await failOnAny
     expect(run.code).toBe(1)
     const broken = run.results.find((r) => r.name === 'Broken')
     expect(broken?.status).toBe('failed')
@@ -193,8 +228,7 @@ describe('failed renders', () => {
   // What fail-on: all makes of some or all renders failing is judged in fail-on.test.ts; one
   // green run shows the verdict reaching the step and its annotations.
   it('passes with fail-on: never when a render failed, the failure an annotation', async () => {
-    const { emulator, workspace } = servers
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', 'fail-on': 'never' }) })
+    const run = await failOnNever
     expect(run.code).toBe(0)
     expect(run.outputs.failed).toBe('1')
     // Green, but not silent: the failed render is an annotation.
@@ -208,13 +242,12 @@ describe('bad input is refused before any network call', () => {
   // step fails before the first request, and the outputs are still written. The title is checked
   // last of all (when the jobs are planned), so every earlier check also precedes the network.
   it('refuses a title over 500 characters with one error line, no request, and outputs written', async () => {
-    const { emulator, workspace } = servers
-    const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { title: 'x'.repeat(501) }) })
+    const { run, requests } = await badInput
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'title': entry 1 .* 501 characters; the API takes at most 500/)
     // A user mistake is one plain line: no stack trace.
     expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
-    expect(emulator.stats.requests).toHaveLength(0)
+    expect(requests).toBe(0)
     // Outputs are written even when the step fails.
     expect(run.outputs.results).toBe('[]')
     expect(run.outputs.succeeded).toBe('0')
