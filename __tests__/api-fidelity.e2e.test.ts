@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Emulator } from '../emulator/index.js'
 import { emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
 import { inBackground } from './support/background-run.js'
+import { distinctEngine } from './support/video-engines.js'
 
 // Where the contract is silent or loose, the action does what HeyGen's own CLI does. What the
 // client sends is tested in process (api-fidelity.test.ts); here is what needs the whole run: the
@@ -51,9 +52,10 @@ let refused: Promise<{ run: ActionRun; requests: number }>
 beforeAll(() => {
   // One run read by several tests: a project folder named promo-video, a callback-url, and an
   // object variable where nothing is declared; then the same run with the object's keys reordered.
-  named = inBackground({}, (emulator) =>
+  // What was sent is the subject, so neither waits for its render (wait: false).
+  named = inBackground({ engine: distinctEngine }, (emulator) =>
     inWorkspace(undeclaredWorkspace('promo-video'), async (workspace) => {
-      const base = { path: 'promo-video', artifact: 'none', 'callback-url': 'https://h.example.com', 'strict-variables': 'false' }
+      const base = { path: 'promo-video', artifact: 'none', wait: 'false', 'callback-url': 'https://h.example.com', 'strict-variables': 'false' }
       const first = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { ...base, variables: JSON.stringify({ theme }) }) })
       const body = createdBody(emulator)
       const assetFilename = emulator.assetFilename((body.project as { asset_id: string }).asset_id)
@@ -61,13 +63,14 @@ beforeAll(() => {
       return { first, body, assetFilename, second, rendersCreated: emulator.stats.rendersCreated }
     })
   )
-  matrixRun = inBackground({}, (emulator) =>
+  // The variables each create sent are the subject here too: no waiting for the renders.
+  matrixRun = inBackground({ engine: distinctEngine }, (emulator) =>
     inWorkspace(undeclaredWorkspace(), async (workspace) => {
       const matrix = JSON.stringify([
         { n: 1, scene: { kind: 'intro', at: [0, 1] } },
         { n: 2, scene: { kind: 'outro', at: [2] } }
       ])
-      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none', 'strict-variables': 'false', matrix, name: 'scene-{n}' }) })
+      const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { artifact: 'none', wait: 'false', 'strict-variables': 'false', matrix, name: 'scene-{n}' }) })
       return { run, sent: emulator.renders().map((r) => r.body.variables as Record<string, unknown> | null | undefined) }
     })
   )
