@@ -1,15 +1,18 @@
 import { rmSync } from 'node:fs'
 import type { EmulatorStats } from '../emulator/index.js'
 import { emulatorInputs, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
+import { inBackground } from './support/background-run.js'
 import { useServers } from './support/servers.js'
+import { distinctEngine } from './support/video-engines.js'
 
 // End to end through dist/index.js: what only a whole run shows about the composition. The request
 // carries the settings read from it, a dry run plans without one request what a real run then
 // submits, and a failed check still writes the outputs and the summary. Each check on the project
 // itself (variables, lint, what goes into the zip, every refusal) runs in-process, against the
-// same stages, in project-stages.test.ts.
+// same stages, in project-stages.test.ts. The three runs start at once in beforeAll, each dry run
+// with an emulator of its own to prove it sent nothing, and each test reads its runs.
 
-const servers = useServers({ emulator: {}, fixture: 'portrait' })
+const servers = useServers({ emulator: { engine: distinctEngine }, fixture: 'portrait' })
 
 function bodyOf(renderId: string | null): Record<string, unknown> {
   const render = servers.emulator.renders().find((r) => r.render_id === renderId)
@@ -17,24 +20,39 @@ function bodyOf(renderId: string | null): Record<string, unknown> {
   return render.body as unknown as Record<string, unknown>
 }
 
-describe('a portrait composition, planned by a dry run and then rendered', () => {
-  const MATRIX = JSON.stringify([{ title: 'One' }, { title: 'Two' }])
-  let dry: ActionRun
-  let dryStats: EmulatorStats
-  let real: ActionRun
-  let realStats: EmulatorStats
+const MATRIX = JSON.stringify([{ title: 'One' }, { title: 'Two' }])
+let planned: Promise<{ run: ActionRun; stats: EmulatorStats }>
+let failedCheck: Promise<{ run: ActionRun; requests: number }>
+let real: ActionRun
+let realStats: EmulatorStats
 
-  // Two runs of the same workspace, read by both tests below: the plan, then the real thing.
-  beforeAll(async () => {
-    const { emulator, workspace } = servers
-    emulator.resetStats()
-    dry = await runAction({ workspace, inputs: { path: 'project', 'api-url': emulator.url, matrix: MATRIX, name: 'p-{title}', 'dry-run': 'true' } })
-    dryStats = structuredClone(emulator.stats)
-    emulator.resetStats()
-    real = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: 'p-{title}', artifact: 'none' }) })
-    realStats = structuredClone(emulator.stats)
+beforeAll(async () => {
+  const { emulator, workspace } = servers
+  // The plan of the same workspace the real run renders (a dry run only reads the project).
+  planned = inBackground({}, async (own) => {
+    const run = await runAction({ workspace, inputs: { path: 'project', 'api-url': own.url, matrix: MATRIX, name: 'p-{title}', 'dry-run': 'true' } })
+    return { run, stats: structuredClone(own.stats) }
   })
+  failedCheck = inBackground({}, async (own) => {
+    const lintError = makeWorkspace('lint-error')
+    try {
+      const run = await runAction({ workspace: lintError, inputs: { path: 'project', 'dry-run': 'true', lint: 'strict' } })
+      return { run, requests: own.stats.requests.length }
+    } finally {
+      rmSync(lintError, { recursive: true, force: true })
+    }
+  })
+  // Awaited here, not in a test: the shared emulator's counters are reset before every test.
+  emulator.resetStats()
+  real = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix: MATRIX, name: 'p-{title}', artifact: 'none' }) })
+  realStats = structuredClone(emulator.stats)
+})
 
+afterAll(async () => {
+  await Promise.allSettled([planned, failedCheck])
+})
+
+describe('a portrait composition, planned by a dry run and then rendered', () => {
   it('sends 9:16 and data-fps for a portrait composition', () => {
     expect(real.code).toBe(0)
     expect(bodyOf(real.results[0]?.render_id ?? null)).toMatchObject({ aspect_ratio: '9:16', fps: 60 })
@@ -42,7 +60,8 @@ describe('a portrait composition, planned by a dry run and then rendered', () =>
     expect(real.summary).toContain('9:16 · 60 fps')
   })
 
-  it('dry-run checks and packs without a key and without a single request, and reports the plan', () => {
+  it('dry-run checks and packs without a key and without a single request, and reports the plan', async () => {
+    const { run: dry, stats: dryStats } = await planned
     expect(dry.stderr).toBe('')
     expect(dry.code).toBe(0)
     expect(dryStats.requests).toHaveLength(0)
@@ -72,19 +91,14 @@ describe('a portrait composition, planned by a dry run and then rendered', () =>
 
 describe('a dry run whose check fails', () => {
   it('fails like a real run when a check fails, still writing the outputs and the summary', async () => {
-    const workspace = makeWorkspace('lint-error')
-    try {
-      const run = await runAction({ workspace, inputs: { path: 'project', 'dry-run': 'true', lint: 'strict' } })
-      expect(run.code).toBe(1)
-      expect(run.stdout).toContain('HyperFrames lint found 1 error; nothing was uploaded')
-      // A user mistake is one plain line: no stack trace.
-      expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
-      expect(run.outputs.results).toBe('[]')
-      expect(servers.emulator.stats.requests).toHaveLength(0)
-      expect(run.summary).toContain('## 📝 HyperFrames render plan (dry run): 0 renders')
-      expect(run.summary).toContain('> [!CAUTION]')
-    } finally {
-      rmSync(workspace, { recursive: true, force: true })
-    }
+    const { run, requests } = await failedCheck
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('HyperFrames lint found 1 error; nothing was uploaded')
+    // A user mistake is one plain line: no stack trace.
+    expect(run.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+    expect(run.outputs.results).toBe('[]')
+    expect(requests).toBe(0)
+    expect(run.summary).toContain('## 📝 HyperFrames render plan (dry run): 0 renders')
+    expect(run.summary).toContain('> [!CAUTION]')
   })
 })
