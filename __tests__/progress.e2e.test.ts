@@ -1,5 +1,6 @@
 import { emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
 import { inBackground } from './support/background-run.js'
+import { distinctEngine } from './support/video-engines.js'
 
 // What the log says, end to end: a progress line per finished render, in order, group titles
 // that carry [n/N], keys only in the debug log, and one closing line with what the run cost.
@@ -17,7 +18,7 @@ beforeAll(() => {
   // Renders long enough to be seen unfinished once, as every real render is: a render already
   // ended at the run's first look counts as an earlier run's (the rule billing follows too).
   // All three at once: one wave of waiting, and the places still come in order.
-  order = inBackground({ renderMs: 1200 }, async (emulator, workspace) => {
+  order = inBackground({ renderMs: 1200, engine: distinctEngine }, async (emulator, workspace) => {
     const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 'r-{title}', concurrency: '3', artifact: 'none' })
     const first = await runAction({ workspace, inputs })
     const again = await runAction({ workspace, inputs })
@@ -26,7 +27,7 @@ beforeAll(() => {
   // Renders of 1.2 s against a heartbeat shortened to 0.5 s through the testing aid: it speaks
   // about every 0.42 s (a check short of due), so two heartbeats come before any render can end,
   // in each of the two waves.
-  slow = inBackground({ renderMs: 1200 }, async (emulator, workspace) => {
+  slow = inBackground({ renderMs: 1200, engine: distinctEngine }, async (emulator, workspace) => {
     const inputs = emulatorInputs(emulator.url, { matrix: MATRIX, name: 's-{title}', concurrency: '2', artifact: 'none' })
     const run = await runAction({ workspace, inputs, env: { HYPERFRAMES_PROGRESS_INTERVAL_SECONDS: '0.5' } })
     return { run, rendersCreated: emulator.stats.rendersCreated }

@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
 import { inBackground } from './support/background-run.js'
+import { distinctEngine } from './support/video-engines.js'
 import { TEST_KEY } from './support/with-emulator.js'
 
 // GitHub drops a job summary over 1 MiB whole. Two runs that used to produce one: a server's
@@ -24,7 +25,7 @@ async function runAndClean(run: Promise<ActionRun>): Promise<ActionRun> {
 
 beforeAll(() => {
   const huge = `font missing ${'x'.repeat(2 * 1024 * 1024)}`
-  failed = inBackground({ failRender: (req) => (req.variables?.title === 'Broken' ? huge : undefined) }, (emulator, workspace) =>
+  failed = inBackground({ engine: distinctEngine, failRender: (req) => (req.variables?.title === 'Broken' ? huge : undefined) }, (emulator, workspace) =>
     runAndClean(runAction({ workspace, inputs: emulatorInputs(emulator.url, { 'api-key': TEST_KEY, matrix: '[{"title": "Fine"}, {"title": "Broken"}]', name: '{title}', artifact: 'none' }) }))
   )
   dryRun = inBackground({}, (_emulator, workspace) => {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Emulator } from '../emulator/index.js'
 import { SHA_A, makeWorkspace, runAction, type ActionRun } from './support/action-runner.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
+import { distinctEngine } from './support/video-engines.js'
 import { startTestEmulator } from './support/with-emulator.js'
 
 // A hostile (or careless) server: it quotes the API key back in an error, and a render's
@@ -30,6 +31,7 @@ describe('text a server supplies', () => {
       apiKeys: [CANARY_KEY],
       renderMs: 60,
       queueMs: 10,
+      engine: distinctEngine,
       // The first create (entry One, with concurrency 1) is refused with the key in the message.
       faults: [{ route: 'POST /v3/hyperframes/renders', status: 400, code: 'invalid_parameter', message: `API key ${CANARY_KEY} may not render this project`, times: 1 }],
       failRender: (req) => (req.variables?.title === 'Two' ? `renderer crashed for key ${CANARY_KEY} (token ${CANARY_TOKEN})${FORGED.join('')}` : undefined)

@@ -1,4 +1,5 @@
 import { emulatorInputs, runAction } from './support/action-runner.js'
+import { distinctEngine } from './support/video-engines.js'
 import { withEmulator } from './support/with-emulator.js'
 
 // The status watcher's behaviour with many renders, failing listings and busy accounts is tested
@@ -11,7 +12,7 @@ const LIST = 'GET /v3/hyperframes/renders'
 describe('the status watcher when listing fails, in a whole run', () => {
   it('stops every render at once on a refused key, without one GET per render', async () => {
     const matrix = JSON.stringify({ title: ['A', 'B', 'C', 'D'] })
-    await withEmulator({ renderMs: 1200, faults: [{ route: LIST, status: 401, code: 'authentication_failed', message: 'Invalid API key' }] }, async (emulator, workspace) => {
+    await withEmulator({ renderMs: 1200, engine: distinctEngine, faults: [{ route: LIST, status: 401, code: 'authentication_failed', message: 'Invalid API key' }] }, async (emulator, workspace) => {
       const run = await runAction({ workspace, inputs: emulatorInputs(emulator.url, { matrix, name: '{title}', artifact: 'none' }) })
       expect(run.code).toBe(1)
       expect(emulator.stats.byRoute[LIST]).toBe(1)
