@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Emulator, EmulatorOptions, OtherClients } from '../emulator/index.js'
 import { DEFAULT_POLL } from '../src/render/scheduler.js'
 import { removeInProcessFiles, renderInProcess, type InProcessOptions, type InProcessRun } from './support/render-in-process.js'
-import { lightEngine } from './support/light-engine.js'
+import { distinctEngine } from './support/video-engines.js'
 import { startTestEmulator } from './support/with-emulator.js'
 
 // The status watcher as a run drives it (the scheduler, the HeyGen backend and client), against
@@ -23,9 +23,10 @@ interface Scenario {
 
 const emulators: Emulator[] = []
 async function scenario(emulatorOptions: EmulatorOptions, run: Omit<InProcessOptions, 'apiUrl'>): Promise<Scenario> {
-  // No storage lag on the upload (the upload is not what these scenarios are about), and cheap
-  // videos: some 80 renders' encodes would otherwise queue behind each other in this process.
-  const emulator = await startTestEmulator({ queueMs: 10, completeRaceProbability: 0, engine: lightEngine(), ...emulatorOptions })
+  // No storage lag on the upload (the upload is not what these scenarios are about), and one
+  // encode for the file: some 80 renders' encodes would otherwise queue behind each other in this
+  // process. Each render still gets bytes of its own, so a mixed-up download shows.
+  const emulator = await startTestEmulator({ queueMs: 10, completeRaceProbability: 0, engine: distinctEngine, ...emulatorOptions })
   emulators.push(emulator)
   return { emulator, run: await renderInProcess({ apiUrl: emulator.url, ...run }) }
 }
