@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Emulator, EmulatorOptions } from '../emulator/index.js'
 import { startApiProxy, type ApiProxy, type ApiProxyOptions } from './support/api-proxy.js'
 import { fakeClock, removeInProcessFiles, renderInProcess, type InProcessOptions, type InProcessRun } from './support/render-in-process.js'
+import { distinctEngine } from './support/video-engines.js'
 import { startTestEmulator } from './support/with-emulator.js'
 
 // Where the contract is silent or loose, the client does what HeyGen's own CLI does. Each case is
@@ -49,7 +50,9 @@ async function renderCase(
   emulatorOptions: EmulatorOptions,
   options: { proxy?: ApiProxyOptions | ((e: Emulator) => ReturnType<typeof processingProxy>); suffix?: string; run?: Partial<InProcessOptions> } = {}
 ): Promise<Case> {
-  const emulator = await startTestEmulator({ renderMs: 60, queueMs: 10, ...emulatorOptions })
+  // One encode for the file (each render still gets bytes of its own): the encoder is shared by
+  // every case in this process, and the videos' pixels are not what these cases are about.
+  const emulator = await startTestEmulator({ renderMs: 60, queueMs: 10, engine: distinctEngine, ...emulatorOptions })
   emulators.push(emulator)
   let proxy: ApiProxy | undefined
   let rewritten: (() => number) | undefined
