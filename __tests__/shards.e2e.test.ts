@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ShardManifest } from '../src/shard/manifest.js'
 import { COLLECT_DIST, SHA_A, SHA_B, emulatorInputs, runAction, type ActionRun, type RunOptions } from './support/action-runner.js'
+import { collectInProcess } from './support/collect-in-process.js'
 import { prEvent } from './support/events.js'
 import { useServers } from './support/servers.js'
 
@@ -10,6 +11,9 @@ import { useServers } from './support/servers.js'
 // same time against the emulator, the local artifact service and the local GitHub API. How collect
 // merges manifests is unit-tested (merge-manifests.test.ts); these runs cover what only whole runs
 // show: the artifacts between the jobs, the one comment, replays across shards and attempts.
+// dist/collect.js runs whole where it downloads the manifests through the artifact service; where
+// a test hands it manifests in a folder (missing shards, plans that differ, a stale pull request,
+// skipped shards, previews), collect runs in this process with the same variables and files.
 
 const COLORS = ['#ff0000', '#00ff00', '#0000ff', '#ffff00', '#00ffff']
 const MATRIX = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color })))
@@ -50,6 +54,17 @@ describe('sharded renders', () => {
       inputs,
       ...extra
     })
+  /** Collect on manifests from results-path, in this process (support/collect-in-process.ts). */
+  const collectHere = (inputs: Record<string, string>, extra: Partial<RunOptions> = {}): Promise<ActionRun> =>
+    collectInProcess({
+      workspace: servers.workspace,
+      runId: RUN_ID,
+      eventName: 'pull_request',
+      event: prEvent(7, SHA_A),
+      github: { apiUrl: servers.github.url, token: servers.github.token },
+      inputs,
+      ...extra
+    })
   const ourComments = () => servers.github.comments(7).filter((c) => c.body.startsWith(MARKER))
   /** Where each entry's name first appears in the comment: the rows' order. */
   const rowOrder = (body: string): number[] => NAMES.map((n) => body.indexOf(n))
@@ -69,6 +84,8 @@ describe('sharded renders', () => {
 
   let one: ActionRun
   let two: ActionRun
+  /** Shard 2 of another run whose matrix changed one colour: read by the test about differing plans. */
+  let other: ActionRun
 
   it('two shards at once render 1, 3, 5 and 2, 4, comment nothing and each write a manifest', async () => {
     ;[one, two] = await Promise.all([shardRun('1/2'), shardRun('2/2')])
@@ -105,7 +122,11 @@ describe('sharded renders', () => {
   })
 
   it('collect downloads both manifests and writes one comment with every row in order', async () => {
-    const run = await collectRun()
+    // The other run's shard starts alongside: it touches neither the artifacts nor the comment.
+    // Submitting is enough to write its manifest (wait is no part of the plan).
+    const changed = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color: i === 1 ? '#123456' : color })))
+    const [run, otherRun] = await Promise.all([collectRun(), shardRun('2/2', { ...NO_ARTIFACTS, runId: RUN_ID + 1 }, { matrix: changed, wait: 'false' })])
+    other = otherRun
     // unzip-stream, which @actions/artifact downloads through, still calls Buffer(): Node's warning is its only stderr.
     expect(run.stderr.split('\n').filter((l) => l && !/DEP0005|--trace-deprecation/.test(l))).toEqual([])
     expect(run.code).toBe(0)
@@ -131,7 +152,7 @@ describe('sharded renders', () => {
 
   it('with one manifest missing, its entries are missing, fail-on any fails and the same comment is updated', async () => {
     const before = { ...ourComments()[0] }
-    const run = await collectRun({ 'results-path': manifestDir(one), 'fail-on': 'any' })
+    const run = await collectHere({ 'results-path': manifestDir(one), 'fail-on': 'any' })
     expect(run.code).toBe(1)
     expect(run.outputs.missing).toBe('2')
     expect(run.outputs.succeeded).toBe('3')
@@ -190,7 +211,7 @@ describe('sharded renders', () => {
     expect(files).toHaveLength(5)
     expect(servers.github.comments(8)).toEqual([])
 
-    const run = await collectRun({ 'results-path': manifestDir(p1, p2) }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
+    const run = await collectHere({ 'results-path': manifestDir(p1, p2) }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
     expect([run.code, run.stderr]).toEqual([0, ''])
     const sources = [...marker8().matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
     const hosted = { ...m1.previews, ...m2.previews }
@@ -202,27 +223,25 @@ describe('sharded renders', () => {
   })
 
   it('refuses manifests whose plans differ, naming the shards', async () => {
-    // Shard 2 of another run whose matrix changed one colour: a different plan. Submitting is
-    // enough to write its manifest (wait is no part of the plan).
-    const changed = JSON.stringify(COLORS.map((color, i) => ({ title: `T${i + 1}`, color: i === 1 ? '#123456' : color })))
-    const other = await shardRun('2/2', { ...NO_ARTIFACTS, runId: RUN_ID + 1 }, { matrix: changed, wait: 'false' })
+    // Shard 2 of another run whose matrix changed one colour (run beside the download above): a different plan.
     expect(other.code).toBe(0)
     const comment = { ...ourComments()[0] }
-    const run = await collectRun({ 'results-path': manifestDir(one, other) })
+    const run = await collectHere({ 'results-path': manifestDir(one, other) })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::The shards rendered different plans and cannot be merged into one report: 1\/2 \(attempt 1\) planned [0-9a-f]{12}; 2\/2 \(attempt 1\) planned [0-9a-f]{12}\./)
     expect(ourComments()[0].updated).toBe(comment.updated)
   })
 
-  // Three runs that share nothing a test here watches run side by side, each test reading its
-  // own: collect for a pull request that moved on (it writes nothing), shards skipped for want of
-  // a key (no API call at all), and an unsharded run that comments nothing. Neither collect may
-  // touch the comment, whichever finishes first.
-  describe('three runs side by side', () => {
+  // Runs that share nothing a test here watches run side by side, each test reading its own:
+  // collect for a pull request that moved on (it writes nothing), shards skipped for want of a key
+  // (no API call at all), an unsharded run that comments nothing, and a shard beyond the entries.
+  // Neither collect may touch the comment, whichever finishes first.
+  describe('runs side by side', () => {
     let comment: { updated: number }
     let stale: ActionRun
     let skipped: { shards: ActionRun[]; collect: ActionRun }
     let whole: { run: ActionRun; rendersCreated: number }
+    let beyond: ActionRun
 
     beforeAll(async () => {
       servers.emulator.resetStats()
@@ -233,7 +252,7 @@ describe('sharded renders', () => {
           const shards = await Promise.all(['1/2', '2/2'].map((sh) => shardRun(sh, { ...NO_ARTIFACTS, runId: RUN_ID + 2 }, { 'api-key': '' })))
           // A shard that failed has no manifest: its own test says so below.
           const dir = manifestDir(...shards.filter((r) => r.outputs['shard-manifest']))
-          return { shards, collect: await collectRun({ 'results-path': dir }, { runId: RUN_ID + 2 }) }
+          return { shards, collect: await collectHere({ 'results-path': dir }, { runId: RUN_ID + 2 }) }
         }
         const submitWhole = async (): Promise<{ run: ActionRun; rendersCreated: number }> => {
           // Submitting is enough: the create calls are where a replay shows.
@@ -241,7 +260,12 @@ describe('sharded renders', () => {
           return { run, rendersCreated: servers.emulator.stats.rendersCreated }
         }
         // The manifests from a folder: downloading them is the subject of the tests above.
-        ;[stale, skipped, whole] = await Promise.all([collectRun({ 'results-path': manifestDir(one, two) }), collectSkipped(), submitWhole()])
+        ;[stale, skipped, whole, beyond] = await Promise.all([
+          collectHere({ 'results-path': manifestDir(one, two) }),
+          collectSkipped(),
+          submitWhole(),
+          shardRun('7/7', NO_ARTIFACTS, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+        ])
       } finally {
         servers.github.movePull(7, SHA_A)
       }
@@ -274,38 +298,53 @@ describe('sharded renders', () => {
       expect(run.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
       expect(run.outputs['shard-manifest']).toBeUndefined()
     })
+
+    it('a shard beyond the entries logs a notice and passes', () => {
+      expect(beyond.code).toBe(0)
+      expect(beyond.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
+      expect(beyond.results).toEqual([])
+      expect(existsSync(beyond.outputs['shard-manifest'])).toBe(true)
+    })
   })
 
-  it('a shard beyond the entries logs a notice and passes', async () => {
-    const extra = await shardRun('7/7', NO_ARTIFACTS, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
-    expect(extra.code).toBe(0)
-    expect(extra.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
-    expect(extra.results).toEqual([])
-    expect(existsSync(extra.outputs['shard-manifest'])).toBe(true)
-  })
+  // Runs that stop before any HeyGen call, side by side: the emulator's log after all of them is
+  // empty, so none of them called it.
+  describe('runs that stop before any call, side by side', () => {
+    let bad: ActionRun[]
+    let plan: ActionRun
+    let malformed: ActionRun
+    let emulatorRequests: unknown[]
 
-  it('a bad entry fails every shard alike, even one that would not render it', async () => {
-    const bad = JSON.stringify([
-      { title: 'A', color: '#ff0000' },
-      { title: 'B', colour: '#00ff00' }
-    ])
-    const runs = await Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: bad })))
-    for (const run of runs) {
-      expect(run.code).toBe(1)
-      expect(run.stdout).toMatch(/colour/)
-    }
-  })
+    beforeAll(async () => {
+      servers.emulator.resetStats()
+      const badMatrix = JSON.stringify([
+        { title: 'A', color: '#ff0000' },
+        { title: 'B', colour: '#00ff00' }
+      ])
+      ;[bad, plan, malformed] = await Promise.all([
+        Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: badMatrix, 'output-dir': `bad-${s.replace('/', 'of')}` }))),
+        shardRun('', {}, { mode: 'plan', 'entries-per-shard': '2', 'output-dir': 'plan' }),
+        shardRun('3/2', {}, { 'output-dir': 'malformed' })
+      ])
+      emulatorRequests = [...servers.emulator.stats.requests]
+    })
 
-  it('mode: plan outputs the shards sized by entries-per-shard', async () => {
-    const plan = await shardRun('', {}, { mode: 'plan', 'entries-per-shard': '2' })
-    expect(plan.code).toBe(0)
-    expect(JSON.parse(plan.outputs.shards)).toEqual(['1/3', '2/3', '3/3'])
-  })
+    it('a bad entry fails every shard alike, even one that would not render it', () => {
+      for (const run of bad) {
+        expect(run.code).toBe(1)
+        expect(run.stdout).toMatch(/colour/)
+      }
+    })
 
-  it('refuses a malformed shard before any call', async () => {
-    const run = await shardRun('3/2')
-    expect(run.code).toBe(1)
-    expect(run.stdout).toContain("Input 'shard': '3/2' names shard 3 of 2")
-    expect(servers.emulator.stats.requests).toEqual([])
+    it('mode: plan outputs the shards sized by entries-per-shard', () => {
+      expect(plan.code).toBe(0)
+      expect(JSON.parse(plan.outputs.shards)).toEqual(['1/3', '2/3', '3/3'])
+    })
+
+    it('refuses a malformed shard before any call', () => {
+      expect(malformed.code).toBe(1)
+      expect(malformed.stdout).toContain("Input 'shard': '3/2' names shard 3 of 2")
+      expect(emulatorRequests).toEqual([])
+    })
   })
 })
