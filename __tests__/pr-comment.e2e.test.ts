@@ -89,19 +89,23 @@ describe('sticky PR comment', () => {
   })
 
   it('keeps one comment per comment-key', async () => {
-    const writesPerRun: string[][] = []
-    for (const key of ['intro', 'outro', 'intro']) {
-      servers.github.resetRequests()
-      const run = await runOnPr(9, {}, { ...SUBMIT_ONLY, 'comment-key': key, name: `{index}-{title}-${key}` })
-      expect(run.code).toBe(0)
-      writesPerRun.push(writes())
-    }
+    const runKey = (key: string): Promise<ActionRun> => runOnPr(9, {}, { ...SUBMIT_ONLY, 'comment-key': key, name: `{index}-{title}-${key}`, 'output-dir': `submitted-${key}` })
+    // The two keys' first runs side by side: neither may find, or touch, the other's comment.
+    const firstRuns = await Promise.all([runKey('intro'), runKey('outro')])
+    const firstWrites = writes()
+    servers.github.resetRequests()
+    const third = await runKey('intro')
     const intro = ourComments(9, '<!-- hyperframes-render-action comment-key: intro -->')
     const outro = ourComments(9, '<!-- hyperframes-render-action comment-key: outro -->')
-    // Two creates; the third run found the intro comment, already saying the same, and left it alone.
-    expect(writesPerRun).toEqual([['POST /repos/octo/videos/issues/9/comments'], ['POST /repos/octo/videos/issues/9/comments'], []])
+    for (const run of [...firstRuns, third]) expect(run.code).toBe(0)
+    // Two creates, one per key (each run's comment-url is its own key's comment); the third run
+    // found the intro comment, already saying the same, and left it alone.
+    expect(firstWrites).toEqual(['POST /repos/octo/videos/issues/9/comments', 'POST /repos/octo/videos/issues/9/comments'])
+    expect(writes()).toEqual([])
     expect(intro).toHaveLength(1)
     expect(outro).toHaveLength(1)
+    expect(firstRuns.map((r) => r.outputs['comment-url'])).toEqual([intro[0].id, outro[0].id].map((id) => `https://github.com/octo/videos/pull/9#issuecomment-${id}`))
+    expect(third.outputs['comment-url']).toBe(firstRuns[0].outputs['comment-url'])
     expect(intro[0].body.split('\n')[1]).toBe('### 🎬 HyperFrames preview · `intro`')
     expect(intro[0].body).toContain('| 1-One-intro | ')
     expect(outro[0].body).toContain('| 1-One-outro | ')
@@ -136,14 +140,28 @@ describe('sticky PR comment', () => {
 })
 
 describe('fork pull requests without the secret', () => {
-  it('skips with a notice, exit 0, skipped=true and no API call to HeyGen or GitHub', async () => {
-    const run = await runAction({
-      workspace: servers.workspace,
-      eventName: 'pull_request',
-      event: prEvent(21, SHA_A, 'someone/videos'),
-      github: { apiUrl: servers.github.url, token: servers.github.token },
-      inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', matrix: MATRIX })
-    })
+  // The two runs that call nothing run side by side; the logs after both are empty, so neither called anything.
+  let skip: ActionRun
+  let badInput: ActionRun
+  let calls: { heygen: number; github: number }
+  beforeAll(async () => {
+    servers.emulator.resetStats()
+    servers.github.resetRequests()
+    ;[skip, badInput] = await Promise.all([
+      runAction({
+        workspace: servers.workspace,
+        eventName: 'pull_request',
+        event: prEvent(21, SHA_A, 'someone/videos'),
+        github: { apiUrl: servers.github.url, token: servers.github.token },
+        inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', matrix: MATRIX, 'output-dir': 'skipped' })
+      }),
+      runAction({ workspace: servers.workspace, inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', quality: 'ultra', 'output-dir': 'refused' }) })
+    ])
+    calls = { heygen: servers.emulator.stats.requests.length, github: servers.github.requests.length }
+  })
+
+  it('skips with a notice, exit 0, skipped=true and no API call to HeyGen or GitHub', () => {
+    const run = skip
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.skipped).toBe('true')
@@ -151,8 +169,8 @@ describe('fork pull requests without the secret', () => {
     expect(run.outputs['comment-url']).toBe('')
     expect(run.stdout).toMatch(/::notice::No renders: api-key is empty, so the render was skipped \(on-missing-key: skip\)\. This pull request comes from the fork someone\/videos/)
     expect(run.stdout).not.toMatch(/::(warning|error)::/)
-    expect(servers.emulator.stats.requests).toHaveLength(0)
-    expect(servers.github.requests).toHaveLength(0)
+    expect(calls.heygen).toBe(0)
+    expect(calls.github).toBe(0)
     expect(run.summary).toContain('## 🎬 HyperFrames renders: skipped')
     expect(run.summary).toContain('on-missing-key: fail')
   })
@@ -174,11 +192,11 @@ describe('fork pull requests without the secret', () => {
     expect(servers.github.comments(21)[0].body).toContain("Input 'api-key': is empty")
   })
 
-  it('still refuses a bad input while skipping', async () => {
-    const run = await runAction({ workspace: servers.workspace, inputs: emulatorInputs(servers.emulator.url, { 'api-key': '', quality: 'ultra' }) })
+  it('still refuses a bad input while skipping', () => {
+    const run = badInput
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::Input 'quality': 'ultra' is not one of draft, standard, high/)
     expect(run.outputs.skipped).toBe('false')
-    expect(servers.emulator.stats.requests).toHaveLength(0)
+    expect(calls.heygen).toBe(0)
   })
 })
