@@ -174,54 +174,6 @@ describe('sharded renders', () => {
     expect(after[0].body).toContain('missing')
   })
 
-  it('a re-run of shard 2 as attempt 2 creates no render, and collect takes the newer attempt', async () => {
-    const again = await shardRun('2/2', { runAttempt: 2 })
-    expect(again.code).toBe(0)
-    expect(servers.emulator.stats.rendersCreated).toBe(0)
-    expect(manifestOf(again).run_attempt).toBe(2)
-    expect(servers.artifacts.artifacts().map((a) => a.name)).toContainEqual(expect.stringMatching(/-2of2-a2$/))
-    const run = await collectRun()
-    expect(run.code).toBe(0)
-    expect(run.stdout).toContain('Collected 2 shards (1/2 attempt 1, 2/2 attempt 2): 5 of 5 entries delivered.')
-    expect(run.outputs.succeeded).toBe('5')
-    expect(ourComments()).toHaveLength(1)
-    expect(ourComments()[0].body).toContain('5 of 5 succeeded')
-  })
-
-  // Stills, not animations: hosting side by side is the subject. With no ffmpeg on PATH (as on a
-  // runner without it) the stills are the renderer's thumbnails: a download each, not an ffmpeg run.
-  it("shards host their previews side by side on preview-branch, and collect's comment embeds all of them", async () => {
-    servers.github.addPull({ number: 8, sha: SHA_A })
-    const marker8 = (): string => servers.github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
-    // GITHUB_SERVER_URL is the local GitHub, whose /raw/ route serves the branch; no artifact service here.
-    const previewShard = (shard: string): Promise<ActionRun> =>
-      shardRun(
-        shard,
-        { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: servers.github.url, PATH: '' } },
-        { preview: 'poster', 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
-      )
-    const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
-    for (const run of [p1, p2]) expect([run.code, run.stderr]).toEqual([0, ''])
-    const m1 = manifestOf(p1)
-    const m2 = manifestOf(p2)
-    expect(Object.keys(m1.previews)).toEqual(['1', '3', '5'])
-    expect(Object.keys(m2.previews)).toEqual(['2', '4'])
-    // Each shard commits to its own folder: the second commit does not replace the first one's files.
-    const files = [...(servers.github.git.files('previews') ?? new Map<string, Buffer>()).keys()].filter((f) => /\/8-shard-\dof2\//.test(f))
-    expect(files).toHaveLength(5)
-    expect(servers.github.comments(8)).toEqual([])
-
-    const run = await collectHere({ 'results-path': manifestDir(p1, p2) }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
-    expect([run.code, run.stderr]).toEqual([0, ''])
-    const sources = [...marker8().matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
-    const hosted = { ...m1.previews, ...m2.previews }
-    expect([...sources].sort()).toEqual(Object.values(hosted).sort())
-    // In matrix order, and each one served by the branch.
-    expect(sources).toEqual(['1', '2', '3', '4', '5'].map((i) => hosted[i]))
-    for (const src of sources) expect((await fetch(src)).status).toBe(200)
-    expect(run.summary).toContain('### Previews')
-  })
-
   it('refuses manifests whose plans differ, naming the shards', async () => {
     // Shard 2 of another run whose matrix changed one colour (run beside the download above): a different plan.
     expect(other.code).toBe(0)
@@ -232,16 +184,114 @@ describe('sharded renders', () => {
     expect(ourComments()[0].updated).toBe(comment.updated)
   })
 
-  // Runs that share nothing a test here watches run side by side, each test reading its own:
-  // collect for a pull request that moved on (it writes nothing), shards skipped for want of a key
-  // (no API call at all), an unsharded run that comments nothing, and a shard beyond the entries.
-  // Neither collect may touch the comment, whichever finishes first.
-  describe('runs side by side', () => {
+  // Runs that replay renders, side by side, each test reading its own: a re-run of shard 2 and
+  // then collect (pull request 7, the artifacts), shards hosting previews and then collect (pull
+  // request 8, the preview branch, no artifact service), an unsharded run that comments nothing,
+  // and a shard beyond the entries. The emulator's count of created renders is read after all of
+  // them: none may create one.
+  describe('runs that replay, side by side', () => {
+    let rerun: { again: ActionRun; collect: ActionRun }
+    let previews: { p1: ActionRun; p2: ActionRun; files: string[]; commentsAfterShards: unknown[]; collect: ActionRun }
+    let whole: ActionRun
+    let beyond: ActionRun
+    let rendersCreated: number
+    const marker8 = (): string => servers.github.comments(8).find((c) => c.body.startsWith(MARKER))?.body ?? ''
+
+    beforeAll(async () => {
+      servers.emulator.resetStats()
+      servers.github.addPull({ number: 8, sha: SHA_A })
+      const rerunThenCollect = async (): Promise<{ again: ActionRun; collect: ActionRun }> => {
+        const again = await shardRun('2/2', { runAttempt: 2 })
+        return { again, collect: await collectRun() }
+      }
+      // Stills, not animations: hosting side by side is the subject. With no ffmpeg on PATH (as on a
+      // runner without it) the stills are the renderer's thumbnails: a download each, not an ffmpeg run.
+      // GITHUB_SERVER_URL is the local GitHub, whose /raw/ route serves the branch; no artifact service here.
+      const previewShard = (shard: string): Promise<ActionRun> =>
+        shardRun(
+          shard,
+          { runId: RUN_ID + 10, event: prEvent(8, SHA_A), env: { GITHUB_SERVER_URL: servers.github.url, PATH: '' } },
+          { preview: 'poster', 'preview-branch': 'previews', 'output-dir': `previews-${shard.replace('/', 'of')}` }
+        )
+      const previewShardsThenCollect = async (): Promise<typeof previews> => {
+        const [p1, p2] = await Promise.all([previewShard('1/2'), previewShard('2/2')])
+        const files = [...(servers.github.git.files('previews') ?? new Map<string, Buffer>()).keys()].filter((f) => /\/8-shard-\dof2\//.test(f))
+        const commentsAfterShards = servers.github.comments(8)
+        const collect = await collectHere({ 'results-path': manifestDir(p1, p2) }, { runId: RUN_ID + 10, event: prEvent(8, SHA_A) })
+        return { p1, p2, files, commentsAfterShards, collect }
+      }
+      ;[rerun, previews, whole, beyond] = await Promise.all([
+        rerunThenCollect(),
+        previewShardsThenCollect(),
+        // Submitting is enough: the create calls are where a replay shows.
+        shardRun('', {}, { comment: 'false', wait: 'false' }),
+        shardRun('7/7', NO_ARTIFACTS, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+      ])
+      rendersCreated = servers.emulator.stats.rendersCreated
+    })
+
+    it('a re-run of shard 2 as attempt 2 creates no render, and collect takes the newer attempt', () => {
+      const { again, collect: run } = rerun
+      expect(again.code).toBe(0)
+      expect(rendersCreated).toBe(0)
+      expect(manifestOf(again).run_attempt).toBe(2)
+      expect(servers.artifacts.artifacts().map((a) => a.name)).toContainEqual(expect.stringMatching(/-2of2-a2$/))
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain('Collected 2 shards (1/2 attempt 1, 2/2 attempt 2): 5 of 5 entries delivered.')
+      expect(run.outputs.succeeded).toBe('5')
+      expect(ourComments()).toHaveLength(1)
+      expect(ourComments()[0].body).toContain('5 of 5 succeeded')
+    })
+
+    it("shards host their previews side by side on preview-branch, and collect's comment embeds all of them", async () => {
+      const { p1, p2, files, collect: run } = previews
+      for (const r of [p1, p2]) expect([r.code, r.stderr]).toEqual([0, ''])
+      const m1 = manifestOf(p1)
+      const m2 = manifestOf(p2)
+      expect(Object.keys(m1.previews)).toEqual(['1', '3', '5'])
+      expect(Object.keys(m2.previews)).toEqual(['2', '4'])
+      // Each shard commits to its own folder: the second commit does not replace the first one's files.
+      expect(files).toHaveLength(5)
+      expect(previews.commentsAfterShards).toEqual([])
+
+      expect([run.code, run.stderr]).toEqual([0, ''])
+      const sources = [...marker8().matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
+      const hosted = { ...m1.previews, ...m2.previews }
+      expect([...sources].sort()).toEqual(Object.values(hosted).sort())
+      // In matrix order, and each one served by the branch.
+      expect(sources).toEqual(['1', '2', '3', '4', '5'].map((i) => hosted[i]))
+      for (const src of sources) expect((await fetch(src)).status).toBe(200)
+      expect(run.summary).toContain('### Previews')
+    })
+
+    it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', () => {
+      expect(whole.code).toBe(0)
+      expect(rendersCreated).toBe(0)
+      expect(whole.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
+      expect(whole.outputs['shard-manifest']).toBeUndefined()
+    })
+
+    it('a shard beyond the entries logs a notice and passes', () => {
+      expect(beyond.code).toBe(0)
+      expect(beyond.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
+      expect(beyond.results).toEqual([])
+      expect(existsSync(beyond.outputs['shard-manifest'])).toBe(true)
+    })
+  })
+
+  // Runs that stop before any HeyGen call, side by side, each test reading its own: collect for a
+  // pull request that moved on (it writes nothing), shards skipped for want of a key and their
+  // collect, shards with a bad entry, mode: plan, and a malformed shard. The emulator's log after
+  // all of them is empty, so none of them called it; neither collect may touch the comment,
+  // whichever finishes first.
+  describe('runs that stop before any call, side by side', () => {
     let comment: { updated: number }
     let stale: ActionRun
     let skipped: { shards: ActionRun[]; collect: ActionRun }
-    let whole: { run: ActionRun; rendersCreated: number }
-    let beyond: ActionRun
+    let bad: ActionRun[]
+    let plan: ActionRun
+    let malformed: ActionRun
+    let emulatorRequests: unknown[]
 
     beforeAll(async () => {
       servers.emulator.resetStats()
@@ -254,21 +304,22 @@ describe('sharded renders', () => {
           const dir = manifestDir(...shards.filter((r) => r.outputs['shard-manifest']))
           return { shards, collect: await collectHere({ 'results-path': dir }, { runId: RUN_ID + 2 }) }
         }
-        const submitWhole = async (): Promise<{ run: ActionRun; rendersCreated: number }> => {
-          // Submitting is enough: the create calls are where a replay shows.
-          const run = await shardRun('', {}, { comment: 'false', wait: 'false' })
-          return { run, rendersCreated: servers.emulator.stats.rendersCreated }
-        }
-        // The manifests from a folder: downloading them is the subject of the tests above.
-        ;[stale, skipped, whole, beyond] = await Promise.all([
+        const badMatrix = JSON.stringify([
+          { title: 'A', color: '#ff0000' },
+          { title: 'B', colour: '#00ff00' }
+        ])
+        ;[stale, skipped, bad, plan, malformed] = await Promise.all([
+          // The manifests from a folder: downloading them is the subject of the tests above.
           collectHere({ 'results-path': manifestDir(one, two) }),
           collectSkipped(),
-          submitWhole(),
-          shardRun('7/7', NO_ARTIFACTS, { matrix: JSON.stringify([{ title: 'Only', color: '#ffffff' }]) })
+          Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: badMatrix, 'output-dir': `bad-${s.replace('/', 'of')}` }))),
+          shardRun('', {}, { mode: 'plan', 'entries-per-shard': '2', 'output-dir': 'plan' }),
+          shardRun('3/2', {}, { 'output-dir': 'malformed' })
         ])
       } finally {
         servers.github.movePull(7, SHA_A)
       }
+      emulatorRequests = [...servers.emulator.stats.requests]
     })
 
     it("writes nothing when the pull request has moved past the shards' commit", () => {
@@ -289,44 +340,6 @@ describe('sharded renders', () => {
       expect(run.outputs.missing).toBe('0')
       expect(run.stdout).toContain('::notice::Every shard skipped:')
       expect(ourComments()[0].updated).toBe(comment.updated)
-    })
-
-    it('keys do not depend on the shard: an unsharded run of the same matrix replays every render', () => {
-      const { run } = whole
-      expect(run.code).toBe(0)
-      expect(whole.rendersCreated).toBe(0)
-      expect(run.results.map((r) => r.idempotency_key)).toEqual([...one.results, ...two.results].sort((a, b) => a.index - b.index).map((r) => r.idempotency_key))
-      expect(run.outputs['shard-manifest']).toBeUndefined()
-    })
-
-    it('a shard beyond the entries logs a notice and passes', () => {
-      expect(beyond.code).toBe(0)
-      expect(beyond.stdout).toContain('::notice::Shard 7/7: the matrix has 1 entry, fewer than 7 shards, so this shard has nothing to render.')
-      expect(beyond.results).toEqual([])
-      expect(existsSync(beyond.outputs['shard-manifest'])).toBe(true)
-    })
-  })
-
-  // Runs that stop before any HeyGen call, side by side: the emulator's log after all of them is
-  // empty, so none of them called it.
-  describe('runs that stop before any call, side by side', () => {
-    let bad: ActionRun[]
-    let plan: ActionRun
-    let malformed: ActionRun
-    let emulatorRequests: unknown[]
-
-    beforeAll(async () => {
-      servers.emulator.resetStats()
-      const badMatrix = JSON.stringify([
-        { title: 'A', color: '#ff0000' },
-        { title: 'B', colour: '#00ff00' }
-      ])
-      ;[bad, plan, malformed] = await Promise.all([
-        Promise.all(['1/2', '2/2'].map((s) => shardRun(s, {}, { matrix: badMatrix, 'output-dir': `bad-${s.replace('/', 'of')}` }))),
-        shardRun('', {}, { mode: 'plan', 'entries-per-shard': '2', 'output-dir': 'plan' }),
-        shardRun('3/2', {}, { 'output-dir': 'malformed' })
-      ])
-      emulatorRequests = [...servers.emulator.stats.requests]
     })
 
     it('a bad entry fails every shard alike, even one that would not render it', () => {
