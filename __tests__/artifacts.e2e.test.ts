@@ -53,12 +53,32 @@ const warnings = (run: ActionRun): string[] => run.stdout.split('\n').filter((l)
 const calls = (server: ArtifactServer, operation: string): number => server.requests.filter((r) => r.operation === operation).length
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
 
+const hasFfmpeg = hasTool('ffmpeg')
+if (!hasFfmpeg) console.log('previews artifact: ffmpeg is not installed, so the animated previews test is skipped.')
+
+// The two whole runs start together: the one with previews has its own artifact service and
+// workspace, so the videos' artifacts each test counts are its own run's alone.
+let first: ActionRun
+let withPreviews: { run: ActionRun; server: ArtifactServer } | undefined
+const cleanups: (() => unknown)[] = []
+beforeAll(async () => {
+  const renderWithPreviews = async (): Promise<{ run: ActionRun; server: ArtifactServer }> => {
+    const server = await startArtifactServer()
+    const ws = makeWorkspace()
+    cleanups.push(
+      () => server.close(),
+      () => rmSync(ws, { recursive: true, force: true })
+    )
+    return { run: await render(server, { preview: 'auto' }, ws), server }
+  }
+  ;[first, withPreviews] = await Promise.all([render(servers.artifacts), hasFfmpeg ? renderWithPreviews() : undefined])
+})
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup()
+})
+
 describe('per-video artifacts', () => {
   // One whole run, read by both tests: previews are off (emulatorInputs), so it names none.
-  let first: ActionRun
-  beforeAll(async () => {
-    first = await render(servers.artifacts)
-  })
 
   it('uploads each video as its own unarchived artifact named after the file, holding the downloaded bytes', () => {
     const server = servers.artifacts
@@ -102,28 +122,19 @@ describe('per-video artifacts', () => {
 })
 
 describe('previews artifact', () => {
-  const hasFfmpeg = hasTool('ffmpeg')
-  if (!hasFfmpeg) console.log('previews artifact: ffmpeg is not installed, so the animated previews test is skipped.')
-  ;(hasFfmpeg ? it : it.skip)('uploads one <output-dir>-previews artifact holding an animated preview per video', async () => {
+  ;(hasFfmpeg ? it : it.skip)('uploads one <output-dir>-previews artifact holding an animated preview per video', () => {
     // Its own service and workspace: the videos' artifacts counted below are this run's alone.
-    const server = await startArtifactServer()
-    const ws = makeWorkspace()
-    try {
-      const run = await render(server, { preview: 'auto' }, ws)
-      expect(run.code).toBe(0)
-      expect(warnings(run)).toEqual([])
-      const previews = server.artifacts().find((a) => a.name === 'renders-previews')
-      expect(previews?.mimeType).toBe('application/zip')
-      const entries = new AdmZip(previews?.bytes as Buffer).getEntries()
-      expect(entries.map((e) => e.entryName).sort()).toEqual(NAMES.map((n) => `${n}.webp`))
-      for (const e of entries) expect(e.getData().toString('latin1', 8, 12)).toBe('WEBP')
-      // The videos keep their own artifacts, one file each.
-      expect(server.artifacts().filter((a) => a.name.endsWith('.mp4'))).toHaveLength(3)
-      // Not hosted, so the summary cannot show these files: it names their artifact, with its link.
-      expect(run.summary).toContain(`The previews are in the artifact [renders-previews](${RUN_URL}/artifacts/${previews?.id}): a job summary cannot show files from the runner.`)
-    } finally {
-      await server.close()
-      rmSync(ws, { recursive: true, force: true })
-    }
+    const { run, server } = withPreviews as { run: ActionRun; server: ArtifactServer }
+    expect(run.code).toBe(0)
+    expect(warnings(run)).toEqual([])
+    const previews = server.artifacts().find((a) => a.name === 'renders-previews')
+    expect(previews?.mimeType).toBe('application/zip')
+    const entries = new AdmZip(previews?.bytes as Buffer).getEntries()
+    expect(entries.map((e) => e.entryName).sort()).toEqual(NAMES.map((n) => `${n}.webp`))
+    for (const e of entries) expect(e.getData().toString('latin1', 8, 12)).toBe('WEBP')
+    // The videos keep their own artifacts, one file each.
+    expect(server.artifacts().filter((a) => a.name.endsWith('.mp4'))).toHaveLength(3)
+    // Not hosted, so the summary cannot show these files: it names their artifact, with its link.
+    expect(run.summary).toContain(`The previews are in the artifact [renders-previews](${RUN_URL}/artifacts/${previews?.id}): a job summary cannot show files from the runner.`)
   })
 })

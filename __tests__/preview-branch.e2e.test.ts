@@ -6,6 +6,7 @@ import { previewFolder } from '../src/publish/previews/preview-branch.js'
 import { imageKind, webpFrameCount } from '../src/publish/previews/image-kind.js'
 import { SHA_A, emulatorInputs, runAction, type ActionRun } from './support/action-runner.js'
 import { prEvent } from './support/events.js'
+import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 import { hasTool } from './support/has-tool.js'
 import { useServers } from './support/servers.js'
 
@@ -28,23 +29,46 @@ describe('previews on a branch', () => {
 
   /** For the runs about hosting, not making, previews: stills from the renderer's thumbnails, as on a runner without ffmpeg. */
   const NO_FFMPEG = { PATH: '' }
-  const runOnPr = (pr: number, inputs: Record<string, string>, headRepo?: string, env: Record<string, string> = {}): Promise<ActionRun> =>
+  const runOnPr = (gh: GitHubServer, pr: number, inputs: Record<string, string>, headRepo?: string, env: Record<string, string> = {}): Promise<ActionRun> =>
     runAction({
       workspace: servers.workspace,
       sha: 'd'.repeat(40),
       eventName: 'pull_request',
       event: prEvent(pr, SHA_A, headRepo),
-      github: { apiUrl: servers.github.url, token: servers.github.token },
-      env: { GITHUB_SERVER_URL: servers.github.url, ...env },
-      inputs: emulatorInputs(servers.emulator.url, { name: '{index}-{title}', preview: 'auto', 'preview-branch': 'previews', ...inputs })
+      github: { apiUrl: gh.url, token: gh.token },
+      env: { GITHUB_SERVER_URL: gh.url, ...env },
+      inputs: emulatorInputs(servers.emulator.url, { name: '{index}-{title}', preview: 'auto', 'preview-branch': 'previews', 'output-dir': `renders-${pr}`, ...inputs })
     })
-  const commentOf = (pr: number, key = KEY): string => servers.github.comments(pr).find((c) => c.body.includes(`comment-key: ${key} -->`))?.body ?? ''
+  const commentOf = (pr: number, key = KEY, gh = servers.github): string => gh.comments(pr).find((c) => c.body.includes(`comment-key: ${key} -->`))?.body ?? ''
   const imgSources = (body: string): string[] => [...body.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
   const filesUnder = (branch: string, folder: string): Map<string, Buffer> => new Map([...(servers.github.git.files(branch) ?? new Map<string, Buffer>())].filter(([p]) => p.startsWith(`${folder}/`)))
-  const gitCalls = (): string[] => servers.github.requests.filter((r) => r.path.includes('/git/')).map((r) => `${r.method} ${r.path}`)
+  const gitCalls = (gh: GitHubServer): string[] => gh.requests.filter((r) => r.path.includes('/git/')).map((r) => `${r.method} ${r.path}`)
+
+  // The three runs start together; the two that each change or watch a whole GitHub stand-in (a
+  // 403 on contents; the Git Data calls) get a stand-in of their own, so their renders overlap.
+  let animated: ActionRun | undefined
+  let forbidden: { run: ActionRun; comment: string }
+  let fork: { run: ActionRun; gitCalls: string[] }
+  beforeAll(async () => {
+    const [forbiddenGh, forkGh] = await Promise.all([startGitHubServer(), startGitHubServer()])
+    forbiddenGh.forbid('contents')
+    try {
+      const [a, f, k] = await Promise.all([
+        hasFfmpeg ? runOnPr(servers.github, 7, { matrix: matrix('One', 'Two') }) : undefined,
+        runOnPr(forbiddenGh, 11, { matrix: matrix('Nope'), preview: 'poster' }, undefined, NO_FFMPEG),
+        // A still is enough: whether anything is committed is the subject, not the animation.
+        runOnPr(forkGh, 12, { matrix: matrix('Forked'), preview: 'poster' }, 'someone/videos', NO_FFMPEG)
+      ])
+      animated = a
+      forbidden = { run: f, comment: commentOf(11, KEY, forbiddenGh) }
+      fork = { run: k, gitCalls: gitCalls(forkGh) }
+    } finally {
+      await Promise.all([forbiddenGh.close(), forkGh.close()])
+    }
+  })
 
   withFfmpeg('commits one orphan commit with a decodable animated preview per video, and the comment embeds exactly those bytes', async () => {
-    const run = await runOnPr(7, { matrix: matrix('One', 'Two') })
+    const run = animated as ActionRun
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     const head = servers.github.git.head('previews')
@@ -80,26 +104,19 @@ describe('previews on a branch', () => {
     expect(commentOf(7)).toContain('Previews are kept on the preview branch.')
   })
 
-  it('a 403 on the Git Data API is a warning naming contents: write, and the comment has links only', async () => {
-    servers.github.forbid('contents')
-    try {
-      const run = await runOnPr(11, { matrix: matrix('Nope'), preview: 'poster' }, undefined, NO_FFMPEG)
-      expect(run.code).toBe(0)
-      expect(run.stdout).toMatch(/::warning::Previews not committed to 'previews': .*permissions: contents: write/)
-      const body = commentOf(11)
-      expect(body).toContain('1 of 1 succeeded')
-      expect(body).not.toContain('<img')
-      expect(body).toMatch(/\[run\]\(/)
-    } finally {
-      servers.github.forbid('contents', false)
-    }
+  it('a 403 on the Git Data API is a warning naming contents: write, and the comment has links only', () => {
+    const { run, comment: body } = forbidden
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Previews not committed to 'previews': .*permissions: contents: write/)
+    expect(body).toContain('1 of 1 succeeded')
+    expect(body).not.toContain('<img')
+    expect(body).toMatch(/\[run\]\(/)
   })
 
-  it('a fork pull request makes no Git Data call', async () => {
-    // A still is enough: whether anything is committed is the subject, not the animation.
-    const run = await runOnPr(12, { matrix: matrix('Forked'), preview: 'poster' }, 'someone/videos', NO_FFMPEG)
+  it('a fork pull request makes no Git Data call', () => {
+    const { run } = fork
     expect(run.code).toBe(0)
-    expect(gitCalls()).toEqual([])
+    expect(fork.gitCalls).toEqual([])
     expect(run.stdout).toContain("Previews not committed to 'previews': this pull request comes from a fork")
     expect(run.outputs['comment-body']).toMatch(/^<!-- hyperframes-render-action comment-key: project\/index.html -->\n/)
   })

@@ -21,11 +21,15 @@ import { checkStale } from './stale-check.js'
 
 const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) }
 
-/** The collect sub-action: merge the shards' manifests into one set of outputs, one summary and one comment. */
-export async function runCollect(): Promise<void> {
+/**
+ * The collect sub-action: merge the shards' manifests into one set of outputs, one summary and one
+ * comment. `readContext` lets a test run it in process with an event of its own (the default reads
+ * the event once, at start-up, as a runner's step does).
+ */
+export async function runCollect(readContext: () => RunContext = () => readRunContext()): Promise<void> {
   let failure: string | undefined
   try {
-    failure = await collect()
+    failure = await collect(readContext)
   } catch (error) {
     if (error instanceof UserError) failure = error.message
     else {
@@ -36,8 +40,8 @@ export async function runCollect(): Promise<void> {
   if (failure) core.setFailed(failure)
 }
 
-async function collect(): Promise<string | undefined> {
-  const ctx = readRunContext()
+async function collect(readContext: () => RunContext): Promise<string | undefined> {
+  const ctx = readContext()
   const inputs = readCollectInputs(ctx.workspace)
   const manifests = await loadManifests(inputs, ctx)
   const merged = mergeManifests(manifests)
