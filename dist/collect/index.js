@@ -39352,21 +39352,22 @@ class UserError extends Error {
 
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
-function readRunContext(env = process.env) {
-    const pr = context.payload.pull_request;
+/** `event` is the payload read at start-up; a test running a step in process passes its own. */
+function readRunContext(env = process.env, event = context) {
+    const pr = event.payload.pull_request;
     // issue_comment on a pull request carries the PR as an issue with a pull_request link.
-    const issue = context.payload.issue;
+    const issue = event.payload.issue;
     const issuePr = issue?.pull_request && typeof issue.number === 'number' ? issue.number : undefined;
-    const release = context.payload.release;
-    const prHead = PR_EVENTS.has(context.eventName) && typeof pr?.head?.sha === 'string' ? pr.head.sha : undefined;
+    const release = event.payload.release;
+    const prHead = PR_EVENTS.has(event.eventName) && typeof pr?.head?.sha === 'string' ? pr.head.sha : undefined;
     // On a pull_request event GITHUB_SHA is a throwaway merge commit; the head is what a re-run rebuilds.
-    const sha = (prHead ?? context.sha ?? '').toLowerCase();
+    const sha = (prHead ?? event.sha ?? '').toLowerCase();
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
         throw new UserError(`GITHUB_SHA is ${sha ? `'${sha}', not a commit SHA` : 'not set'}: the idempotency keys are derived from the commit being built. Run this action in a workflow, or set GITHUB_SHA.`);
     }
     return {
         sha,
-        eventName: context.eventName ?? '',
+        eventName: event.eventName ?? '',
         runId: Number(env.GITHUB_RUN_ID) || 0,
         runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
         repository: env.GITHUB_REPOSITORY ?? '',
@@ -39375,7 +39376,7 @@ function readRunContext(env = process.env) {
         pullRequest: typeof pr?.number === 'number' ? pr.number : issuePr,
         headRepository: typeof pr?.head?.repo?.full_name === 'string' ? pr.head.repo.full_name : undefined,
         actor: env.GITHUB_ACTOR ?? '',
-        release: context.eventName === 'release' && typeof release?.tag_name === 'string' ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined } : undefined
+        release: event.eventName === 'release' && typeof release?.tag_name === 'string' ? { tag: release.tag_name, id: typeof release.id === 'number' ? release.id : undefined } : undefined
     };
 }
 
@@ -41214,11 +41215,15 @@ async function checkStale(gh, pullRequest, sha) {
 
 
 const log = { info: (l) => lib_core/* info */.pq(l), warning: (l) => lib_core/* warning */.$e(l) };
-/** The collect sub-action: merge the shards' manifests into one set of outputs, one summary and one comment. */
-async function runCollect() {
+/**
+ * The collect sub-action: merge the shards' manifests into one set of outputs, one summary and one
+ * comment. `readContext` lets a test run it in process with an event of its own (the default reads
+ * the event once, at start-up, as a runner's step does).
+ */
+async function runCollect(readContext = () => readRunContext()) {
     let failure;
     try {
-        failure = await collect();
+        failure = await collect(readContext);
     }
     catch (error) {
         if (error instanceof UserError)
@@ -41231,8 +41236,8 @@ async function runCollect() {
     if (failure)
         lib_core/* setFailed */.C1(failure);
 }
-async function collect() {
-    const ctx = readRunContext();
+async function collect(readContext) {
+    const ctx = readContext();
     const inputs = readCollectInputs(ctx.workspace);
     const manifests = await loadManifests(inputs, ctx);
     const merged = mergeManifests(manifests);
