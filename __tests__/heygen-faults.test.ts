@@ -382,41 +382,48 @@ function rendersFor(emulator: Emulator, title: string): number {
 // that is how a run knows it made a render.
 const SLOW_ENOUGH: EmulatorOptions = { renderMs: 250 }
 
+/**
+ * The re-run tests, side by side with one another after every other test: three light runs leave
+ * each a status check well within renderMs of its create. Started when the first of them begins.
+ */
+let rerunScenario: ReturnType<typeof sideBySide>
+
 describe('renders that fail, across re-runs', () => {
-  it('re-submits only the entries that failed in an earlier run, and a later re-run replays them', async () => {
-    let broken = true
-    const emulator = await startEmulator({ ...SLOW_ENOUGH, engine: oneVideo, failRender: (body) => (broken && body.variables?.title === 'B' ? 'Font failed to load' : undefined) })
-    const first = await rerun(emulator)
-    // B failed: the step fails (fail-on: any).
-    expect(first.outcomes.map((o) => o.status)).toEqual(['completed', 'failed'])
-    expect(emulator.stats.rendersCreated).toBe(2)
+  rerunScenario = sideBySide()
+  it(
+    're-submits only the entries that failed in an earlier run, and a later re-run replays them',
+    rerunScenario(async () => {
+      let broken = true
+      const emulator = await startEmulator({ ...SLOW_ENOUGH, engine: oneVideo, failRender: (body) => (broken && body.variables?.title === 'B' ? 'Font failed to load' : undefined) })
+      const first = await rerun(emulator)
+      // B failed: the step fails (fail-on: any).
+      expect(first.outcomes.map((o) => o.status)).toEqual(['completed', 'failed'])
+      expect(emulator.stats.rendersCreated).toBe(2)
 
-    broken = false
-    emulator.resetStats()
-    const second = await rerun(emulator)
-    expect(second.outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
-    expect(emulator.stats.rendersCreated).toBe(1)
-    expect(second.outcomes[0].renderId).toBe(first.outcomes[0].renderId)
-    expect(second.outcomes[1].renderId).not.toBe(first.outcomes[1].renderId)
-    expect(second.outcomes[1].key).toBe(`${first.outcomes[1].key}-after-${first.outcomes[1].renderId}`)
-    expect(second.log).toContain('failed in an earlier run (Font failed to load); submitting it again')
+      broken = false
+      emulator.resetStats()
+      const second = await rerun(emulator)
+      expect(second.outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
+      expect(emulator.stats.rendersCreated).toBe(1)
+      expect(second.outcomes[0].renderId).toBe(first.outcomes[0].renderId)
+      expect(second.outcomes[1].renderId).not.toBe(first.outcomes[1].renderId)
+      expect(second.outcomes[1].key).toBe(`${first.outcomes[1].key}-after-${first.outcomes[1].renderId}`)
+      expect(second.log).toContain('failed in an earlier run (Font failed to load); submitting it again')
 
-    emulator.resetStats()
-    const third = await rerun(emulator)
-    expect(third.outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
-    expect(emulator.stats.rendersCreated).toBe(0)
-    expect(third.outcomes.map((o) => o.renderId)).toEqual(second.outcomes.map((o) => o.renderId))
-  })
+      emulator.resetStats()
+      const third = await rerun(emulator)
+      expect(third.outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
+      expect(emulator.stats.rendersCreated).toBe(0)
+      expect(third.outcomes.map((o) => o.renderId)).toEqual(second.outcomes.map((o) => o.renderId))
+    })
+  )
 })
 
 describe('one bill per entry per run, whatever the clocks say', () => {
-  // The two clocks side by side, after every other test: two light runs leave each a status
-  // check well within renderMs of its create.
-  const skewScenario = sideBySide()
   for (const skew of [3600, -3600]) {
     it(
       `resubmits an earlier run's failure once and never its own (API clock ${skew > 0 ? 'ahead' : 'behind'} by an hour)`,
-      skewScenario(async () => {
+      rerunScenario(async () => {
         const emulator = await startEmulator({ ...SLOW_ENOUGH, engine: oneVideo, clockSkewSeconds: skew, failRender: (b) => (b.variables?.title === 'B' ? 'Font failed to load' : undefined) })
         const first = await rerun(emulator)
         expect(first.outcomes.map((o) => o.status)).toEqual(['completed', 'failed'])
