@@ -252,8 +252,9 @@ describe('timeout-minutes is honoured while the client retries', () => {
     'ends a status call that hangs at the deadline',
     scenario(async () => {
       const emulator = await startEmulator({ faults: [{ route: STATUS, hang: true }] })
-      // The hanging call is ended by a real timer at the deadline, so this one is kept short.
-      const run = await renderInProcess({ apiUrl: emulator.url, packed, jobs: jobsFor([{}]), deadlineMs: 1000 })
+      // The hanging call is ended by a real timer at the deadline. Three seconds leave the create
+      // and first status check room beside the other tests, and the wait passes while they run.
+      const run = await renderInProcess({ apiUrl: emulator.url, packed, jobs: jobsFor([{}]), deadlineMs: 3000 })
       const [outcome] = run.outcomes
       expect(outcome.status).toBe('timed_out')
       expect(outcome.failureMessage).toContain(outcome.renderId as string)
