@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Emulator, EmulatorOptions } from '../../emulator/index.js'
+import type { Emulator } from '../../emulator/index.js'
 import { openHeygenBackend } from '../../src/heygen/open.js'
 import { buildProjectZip, type ProjectZip } from '../../src/project/zip.js'
 import { keyJobs } from '../../src/render/idempotency.js'
@@ -11,8 +11,7 @@ import type { RenderOutcome } from '../../src/render/outcome.js'
 import { runRenders, type RenderLog, type SchedulerResult } from '../../src/render/scheduler.js'
 import { sleep as realSleep } from '../../src/sleep.js'
 import { FIXTURES } from './action-runner.js'
-import { memoEngine } from './video-engines.js'
-import { TEST_KEY, startTestEmulator } from './with-emulator.js'
+import { TEST_KEY } from './with-emulator.js'
 
 /**
  * The render stage of a run, in this process: the HeyGen backend as the action opens it (upload
@@ -62,22 +61,6 @@ export async function packFixture(fixture = 'basic'): Promise<PackedFixture> {
     projectDir,
     outputDir: () => path.join(root, `renders-${++n}`),
     remove: () => rmSync(root, { recursive: true, force: true })
-  }
-}
-
-/** A fresh emulator per test: what a test counts is then its own, idempotency records included. */
-export function useFreshEmulator(): { start(options?: EmulatorOptions): Promise<Emulator> } {
-  let current: Emulator | undefined
-  afterEach(async () => {
-    await current?.close()
-    current = undefined
-  })
-  return {
-    start: async (options = {}) => {
-      await current?.close()
-      current = await startTestEmulator({ renderMs: 40, queueMs: 10, engine: memoEngine, ...options })
-      return current
-    }
   }
 }
 
