@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { RenderBackend, RenderDetail } from '../src/render/backend.js'
+import { DeadlineError } from '../src/deadline.js'
 import { BackendError } from '../src/render/failure-kind.js'
 import type { RenderJob } from '../src/render/job.js'
 import type { RenderOutcome } from '../src/render/outcome.js'
@@ -23,6 +24,9 @@ class FakeBackend implements RenderBackend {
   /** The most renders ever in flight at once. */
   peak = 0
   submitError: (job: RenderJob) => Error | undefined = () => undefined
+  /** Status calls so far; `statusError` may refuse the n-th. */
+  statusCalls = 0
+  statusError: (call: number) => Error | undefined = () => undefined
 
   constructor(
     private readonly clock: { t: number },
@@ -40,6 +44,8 @@ class FakeBackend implements RenderBackend {
   }
 
   async status(renderId: string): Promise<RenderDetail> {
+    const error = this.statusError(++this.statusCalls)
+    if (error) throw error
     const r = this.renders.get(renderId)
     if (!r) throw new BackendError(`no render ${renderId}`, 'final', 'not_found')
     const done = this.clock.t - r.at >= r.plan.takes
@@ -128,6 +134,16 @@ describe('runRenders', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['error', 'pending', 'pending'])
     expect(outcomes[0].errorCode).toBe('authentication_failed')
     expect(outcomes[1].failureMessage).toBe('not submitted: the key was refused')
+  })
+
+  it('reports a status call the deadline cut off as the render still running, with its last status', async () => {
+    // The client refuses a call once timeout-minutes has passed by its own reading of the clock,
+    // which can come a moment before the watcher's: the render is just as timed out.
+    const { backend, outcomes, run } = setup({ a: { takes: 3_600_000, ends: 'completed' } }, { deadline: 1_000_000 + 60_000 })
+    backend.statusError = (call) => (call >= 2 ? new DeadlineError("Get render 'a' (r-a)", 'before the call was made') : undefined)
+    const result = await run()
+    expect(result.fatal).toBeUndefined()
+    expect(outcomes[0]).toMatchObject({ status: 'timed_out', renderId: 'r-a', failureMessage: 'still rendering when timeout-minutes ran out (render id r-a)' })
   })
 
   it('ends one render on a final error and goes on with the others', async () => {
