@@ -140,7 +140,7 @@ describe('runRenders', () => {
     // The client refuses a call once timeout-minutes has passed by its own reading of the clock,
     // which can come a moment before the watcher's: the render is just as timed out.
     const { backend, outcomes, run } = setup({ a: { takes: 3_600_000, ends: 'completed' } }, { deadline: 1_000_000 + 60_000 })
-    backend.statusError = (call) => (call >= 2 ? new DeadlineError("Get render 'a' (r-a)", 'before the call was made') : undefined)
+    backend.statusError = (call) => (call >= 2 ? new DeadlineError("Get render 'a' (r-a)", 'before the call was made', true) : undefined)
     const result = await run()
     expect(result.fatal).toBeUndefined()
     expect(outcomes[0]).toMatchObject({ status: 'timed_out', renderId: 'r-a', failureMessage: 'still rendering when timeout-minutes ran out (render id r-a)' })

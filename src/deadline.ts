@@ -8,7 +8,9 @@ export class DeadlineError extends UserError {
   override name = 'DeadlineError'
   constructor(
     readonly operation: string,
-    detail: string
+    detail: string,
+    /** Nothing was asked: the deadline had passed when the call was due, so it says no more than a plain timeout. */
+    readonly beforeCall = false
   ) {
     super(`${operation}: timeout-minutes ran out ${detail}`)
   }

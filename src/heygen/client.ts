@@ -130,7 +130,9 @@ export class HeygenClient {
     let lastFailure: ApiError | undefined
     for (let attempt = 1; ; attempt++) {
       if (this.deadlinePassed) {
-        throw new DeadlineError(opts.operation, lastFailure ? `after ${attempt - 1} attempts; the last answer was ${lastFailure.answer}` : 'before the call was made')
+        throw lastFailure
+          ? new DeadlineError(opts.operation, `after ${attempt - 1} attempts; the last answer was ${lastFailure.answer}`)
+          : new DeadlineError(opts.operation, 'before the call was made', true)
       }
       this.stats.requests++
       this.stats.byKind[opts.kind] = (this.stats.byKind[opts.kind] ?? 0) + 1

@@ -1,3 +1,4 @@
+import { DeadlineError } from '../deadline.js'
 import { untrustedText } from '../untrusted-text.js'
 import { isKnownStatus, type RenderBackend, type RenderDetail, type RenderStatus } from './backend.js'
 import { BackendError, failureKind } from './failure-kind.js'
@@ -223,9 +224,11 @@ async function waitForTerminal(outcome: RenderOutcome, watcher: StatusWatcher, n
   try {
     ended = await watcher.wait(outcome.renderId as string, outcome.job, onStatus)
   } catch (error) {
-    // A status call the deadline cut off (the client reads the clock a moment before the watcher
-    // does) is the same end as running out between two checks: still running, with its last status.
-    if (failureKind(error) !== 'deadline') throw error
+    // A status call the deadline stopped before it was made (the client reads the clock a moment
+    // before the watcher does) is the same end as running out between two checks: still running,
+    // with its last status. A deadline that cut off retries keeps its own message, which quotes
+    // what the server last answered.
+    if (!(error instanceof DeadlineError && error.beforeCall)) throw error
   }
   const end = ended && { ...ended, firstSeenFailed: first === 'failed', firstSeenDone: first === 'failed' || first === 'completed' }
   if (!end) {
