@@ -85,26 +85,11 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? os.homedir(),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: opts.workspace,
-    GITHUB_SHA: opts.sha ?? SHA_A,
-    GITHUB_REPOSITORY: 'octo/videos',
-    GITHUB_RUN_ID: String(opts.runId ?? 1001),
-    GITHUB_RUN_ATTEMPT: String(opts.runAttempt ?? 1),
-    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: path.join(state, 'tmp'),
     // Not a runner's: V8's compiled code for the bundle, kept between the suite's many spawns
     // (Node >= 22.1; older ones ignore it). It changes start-up time only, never behaviour.
     NODE_COMPILE_CACHE: COMPILE_CACHE,
-    ...(opts.github ? { GITHUB_API_URL: opts.github.apiUrl } : {}),
-    ...opts.env
+    ...stepEnv(opts, { state, output: outputFile, summary: summaryFile, event: eventFile })
   }
-  const inputs = opts.github?.token !== undefined ? { 'github-token': opts.github.token, ...opts.inputs } : opts.inputs
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
   // HF_ACTION_NODE runs the bundle under another Node (the action's runtime is node24), e.g.
   // HF_ACTION_NODE=/path/to/node24 npm test; the tests themselves stay on this Node.
@@ -119,6 +104,29 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
   const results = outputs.results ? (JSON.parse(outputs.results) as ResultEntry[]) : []
   return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '', results, stateDir: state }
+}
+
+/** What a runner sets for a step: the GITHUB_* variables, RUNNER_TEMP and one INPUT_* per input. */
+export function stepEnv(opts: RunOptions, files: { state: string; output: string; summary: string; event: string }): Record<string, string> {
+  const env: Record<string, string> = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: opts.workspace,
+    GITHUB_SHA: opts.sha ?? SHA_A,
+    GITHUB_REPOSITORY: 'octo/videos',
+    GITHUB_RUN_ID: String(opts.runId ?? 1001),
+    GITHUB_RUN_ATTEMPT: String(opts.runAttempt ?? 1),
+    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: path.join(files.state, 'tmp'),
+    ...(opts.github ? { GITHUB_API_URL: opts.github.apiUrl } : {}),
+    ...opts.env
+  }
+  const inputs = opts.github?.token !== undefined ? { 'github-token': opts.github.token, ...opts.inputs } : opts.inputs
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  return env
 }
 
 /**

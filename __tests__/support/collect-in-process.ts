@@ -4,7 +4,7 @@ import path from 'node:path'
 import { runCollect } from '../../src/collect/run-collect.js'
 import { readEventContext } from '../../src/inputs/event-context.js'
 import { readRunContext } from '../../src/inputs/run-context.js'
-import { SHA_A, parseOutputFile, type ActionRun, type ResultEntry, type RunOptions } from './action-runner.js'
+import { parseOutputFile, stepEnv, type ActionRun, type ResultEntry, type RunOptions } from './action-runner.js'
 
 /**
  * The collect step in this process: runCollect (all that dist/collect.js runs) with the same
@@ -37,24 +37,7 @@ async function collectOnce(opts: Omit<RunOptions, 'entry' | 'onSpawn'>): Promise
   writeFileSync(eventFile, JSON.stringify(opts.event ?? {}))
   mkdirSync(path.join(state, 'tmp'))
 
-  const env: Record<string, string> = {
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: opts.workspace,
-    GITHUB_SHA: opts.sha ?? SHA_A,
-    GITHUB_REPOSITORY: 'octo/videos',
-    GITHUB_RUN_ID: String(opts.runId ?? 1001),
-    GITHUB_RUN_ATTEMPT: String(opts.runAttempt ?? 1),
-    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: SUMMARY,
-    RUNNER_TEMP: path.join(state, 'tmp'),
-    ...(opts.github ? { GITHUB_API_URL: opts.github.apiUrl } : {}),
-    ...opts.env
-  }
-  const inputs = opts.github?.token !== undefined ? { 'github-token': opts.github.token, ...opts.inputs } : opts.inputs
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const env = stepEnv(opts, { state, output: outputFile, summary: SUMMARY, event: eventFile })
 
   // Only this run's variables: none of the jest process's own GITHUB_* or INPUT_* leak in.
   const saved = { ...process.env }
