@@ -39,9 +39,11 @@ describe('GitHub token guard', () => {
   it('refuses, before any connection, a request to an origin nobody vouched for', async () => {
     const gh = await client()
     // Port 1 on loopback: were the request sent, it would fail differently (connection refused).
-    // No retries: Octokit reports the refusal as a status-500 error, which plugin-retry would
-    // otherwise try three more times (1 + 4 + 9 s of backoff), each refused the same way.
-    await expect(gh.octokit.request('GET http://127.0.0.2:1/anything', { request: { retries: 0 } })).rejects.toThrow(/Refused to send the GitHub token to http:\/\/127\.0\.0\.2:1/)
+    // With the retry plugin's defaults: the refusal itself comes back, not a status-500 error the
+    // plugin has retried three times (1 + 4 + 9 s of backoff), each refused the same way.
+    const refused = gh.octokit.request('GET http://127.0.0.2:1/anything')
+    await expect(refused).rejects.toBeInstanceOf(TokenTargetError)
+    await expect(refused).rejects.toThrow(/Refused to send the GitHub token to http:\/\/127\.0\.0\.2:1/)
     expect(gh.requests).toBe(0)
   })
 

@@ -14,6 +14,16 @@ export class TokenTargetError extends UserError {
 }
 
 /**
+ * The guard's refusal of one request, as the fetch Octokit calls rejects with it. Named as an
+ * aborted request (which it is: stopped before it was sent) because Octokit passes an AbortError
+ * through as it is, where any other fetch error becomes a status-500 error that the retry plugin
+ * tries three more times over 14 s, each refused the same way. A refusal is final.
+ */
+class RefusedRequest extends TokenTargetError {
+  override name = 'AbortError'
+}
+
+/**
  * GITHUB_API_URL as the runner sets it (github.com, GHES or, in tests, a loopback server). The
  * token travels there, so it must be https, except on loopback.
  */
@@ -117,7 +127,7 @@ export class GitHubClient {
     const guarded: Fetch = (url, init) => {
       const target = new URL(url)
       if (!this.trusted.has(target.origin) || this.refused.has(target.origin)) {
-        return Promise.reject(new TokenTargetError(`${REFUSED} to ${target.origin}: only the GitHub API and the upload host it named are trusted.`))
+        return Promise.reject(new RefusedRequest(`${REFUSED} to ${target.origin}: only the GitHub API and the upload host it named are trusted.`))
       }
       this.requests++
       return base(url, init)
