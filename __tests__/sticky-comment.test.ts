@@ -2,7 +2,7 @@ import type { RunContext } from '../src/inputs/run-context.js'
 import { upsertComment } from '../src/publish/comment.js'
 import { GitHubClient, loadGitHubModules } from '../src/publish/github-client.js'
 import { GitHubPublisher } from '../src/publish/github-publish.js'
-import type { ResultEntry } from '../src/publish/results.js'
+import { resultEntry } from './support/result-entry.js'
 import { startGitHubServer, type GitHubServer } from './support/github-server.js'
 import { useServers } from './support/servers.js'
 
@@ -77,22 +77,7 @@ describe('the pull request a pushed commit heads', () => {
     const publisher = new GitHubPublisher(ctx, { token: servers.github.token, comment: 'auto', commentKey: 'project/index.html' }, 'http://127.0.0.1:9', log, {
       GITHUB_API_URL: servers.github.url
     })
-    const result: ResultEntry = {
-      name: '1-One',
-      index: 1,
-      variables: { title: 'One' },
-      render_id: 'r1',
-      idempotency_key: 'k1',
-      status: 'submitted',
-      video_path: null,
-      video_url: null,
-      thumbnail_url: null,
-      duration: null,
-      artifact_id: null,
-      artifact_url: null,
-      release_asset_url: null,
-      failure_message: null
-    }
+    const result = resultEntry(1, { title: 'One' }, 'submitted', { name: '1-One', render_id: 'r1', video_path: null, duration: null })
     const url = await publisher.comment([result], { sha, composition: 'project/index.html', settings: 'standard · mp4 · 1080p · 16:9' })
     return { url, lines }
   }

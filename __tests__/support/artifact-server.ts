@@ -99,6 +99,23 @@ export interface ArtifactServer {
 const MAX_BODY = 256 * 1024 * 1024
 const FIRST_ID = 4_100_000_001
 
+/**
+ * The runtime token stayed where it belongs: in none of `texts` (log lines, outputs, the summary),
+ * on every request to the results service, and on none to blob storage (its URLs are signed).
+ */
+export function expectTokenKept(texts: string[], server: ArtifactServer): void {
+  const claims = server.token.split('.')[1]
+  for (const text of texts) {
+    expect(text).not.toContain(server.token)
+    expect(text).not.toContain(claims)
+  }
+  for (const r of server.requests) {
+    if (r.origin === 'blob') expect(r.authorization).toBeUndefined()
+    else expect(r.authorization).toBe(`Bearer ${server.token}`)
+  }
+  expect(server.unexpected).toEqual([])
+}
+
 export function makeRuntimeToken(runBackendId: string, jobBackendId: string): string {
   const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
   const claims = {
