@@ -39302,7 +39302,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(80479);
+/* harmony import */ var _collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48711);
 
 await (0,_collect_run_collect_js__WEBPACK_IMPORTED_MODULE_0__/* .runCollect */ .s)();
 
@@ -39311,7 +39311,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 80479:
+/***/ 48711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40613,6 +40613,17 @@ function shardLabel(shard) {
     return `${shard.index}/${shard.count}`;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/action-input.ts
+
+/**
+ * An input as written, or `fallback` when it is empty. The defaults live in the readers too:
+ * outside a runner nothing applies action.yml's defaults for us.
+ */
+function action_input_input(name, fallback = '') {
+    const value = lib_core/* getInput */.V4(name);
+    return value === '' ? fallback : value;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/values.ts
 
 // Small parsers for scalar inputs. Each names the input and what it expected, so a typo in a
@@ -40657,12 +40668,9 @@ function parseNumber(raw, input, min, max) {
 
 
 
+
 const COMMENT_MODES = ['auto', 'true', 'false'];
 const MAX_KEY_LENGTH = 200;
-function input(name, fallback = '') {
-    const value = core.getInput(name);
-    return value === '' ? fallback : value;
-}
 /**
  * Reads github-token and masks it at once: called before any other input is read, so the token is
  * masked even when a later input is refused.
@@ -40734,11 +40742,12 @@ const MODES = (/* unused pure expression or super */ null && (['render', 'plan']
 
 
 
+
 function readCollectInputs(workspace) {
-    const token = lib_core/* getInput */.V4('github-token').trim();
+    const token = action_input_input('github-token').trim();
     if (token)
         lib_core/* setSecret */.Pq(token); // first, so it is masked even when a later input is refused
-    const raw = lib_core/* getInput */.V4('results-path').trim();
+    const raw = action_input_input('results-path').trim();
     // Anywhere readable: download-artifact is often pointed at runner.temp, outside the workspace.
     const resultsPath = raw ? external_node_path_default().resolve(workspace, raw) : undefined;
     if (resultsPath && (!(0,external_node_fs_.existsSync)(resultsPath) || !(0,external_node_fs_.statSync)(resultsPath).isDirectory())) {
@@ -40747,9 +40756,9 @@ function readCollectInputs(workspace) {
     return {
         resultsPath,
         token,
-        comment: values_parseEnum(lib_core/* getInput */.V4('comment') || 'auto', 'comment', COMMENT_MODES),
-        commentKey: lib_core/* getInput */.V4('comment-key').trim(),
-        failOn: values_parseEnum(lib_core/* getInput */.V4('fail-on') || 'any', 'fail-on', FAIL_ON)
+        comment: values_parseEnum(action_input_input('comment', 'auto'), 'comment', COMMENT_MODES),
+        commentKey: action_input_input('comment-key').trim(),
+        failOn: values_parseEnum(action_input_input('fail-on', 'any'), 'fail-on', FAIL_ON)
     };
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { input } from '../inputs/action-input.js'
 import { COMMENT_MODES, type CommentMode } from '../inputs/github-inputs.js'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -18,9 +19,9 @@ export interface CollectInputs {
 }
 
 export function readCollectInputs(workspace: string): CollectInputs {
-  const token = core.getInput('github-token').trim()
+  const token = input('github-token').trim()
   if (token) core.setSecret(token) // first, so it is masked even when a later input is refused
-  const raw = core.getInput('results-path').trim()
+  const raw = input('results-path').trim()
   // Anywhere readable: download-artifact is often pointed at runner.temp, outside the workspace.
   const resultsPath = raw ? path.resolve(workspace, raw) : undefined
   if (resultsPath && (!existsSync(resultsPath) || !statSync(resultsPath).isDirectory())) {
@@ -29,8 +30,8 @@ export function readCollectInputs(workspace: string): CollectInputs {
   return {
     resultsPath,
     token,
-    comment: parseEnum(core.getInput('comment') || 'auto', 'comment', COMMENT_MODES),
-    commentKey: core.getInput('comment-key').trim(),
-    failOn: parseEnum(core.getInput('fail-on') || 'any', 'fail-on', FAIL_ON)
+    comment: parseEnum(input('comment', 'auto'), 'comment', COMMENT_MODES),
+    commentKey: input('comment-key').trim(),
+    failOn: parseEnum(input('fail-on', 'any'), 'fail-on', FAIL_ON)
   }
 }

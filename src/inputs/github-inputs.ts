@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import path from 'node:path'
+import { input } from './action-input.js'
 import { InputError } from './input-error.js'
 import type { RunContext } from './run-context.js'
 import { parseEnum } from './values.js'
@@ -24,11 +25,6 @@ export interface GitHubInputs {
 }
 
 const MAX_KEY_LENGTH = 200
-
-function input(name: string, fallback = ''): string {
-  const value = core.getInput(name)
-  return value === '' ? fallback : value
-}
 
 /**
  * Reads github-token and masks it at once: called before any other input is read, so the token is

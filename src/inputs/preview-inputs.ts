@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { input } from './action-input.js'
 import { InputError } from './input-error.js'
 import { parseEnum, parseInteger } from './values.js'
 
@@ -15,11 +15,6 @@ export interface PreviewInputs {
   retentionDays: number
   /** In shard mode, `<i>of<n>`: each shard hosts in its own folder, so one shard's commit does not replace another's previews. */
   shard?: string
-}
-
-function input(name: string, fallback = ''): string {
-  const value = core.getInput(name)
-  return value === '' ? fallback : value
 }
 
 /** Reads preview, preview-branch and preview-retention-days; throws InputError before any network call. */

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { input } from './action-input.js'
 import { parseApiUrl } from './api-url.js'
 import { BACKENDS, type BackendName } from './backend-choice.js'
 import { ARTIFACT_MODES, ASPECT_RATIO_INPUTS, FAIL_ON, FORMATS, LINT_MODES, MODES, QUALITIES, RESOLUTIONS } from './choices.js'
@@ -86,12 +87,6 @@ export interface ActionInputs {
 /** What readInputs returns: every input parsed, with the settings not yet resolved against the composition. */
 export interface RequestedInputs extends Omit<ActionInputs, 'settings'> {
   settings: RequestedSettings
-}
-
-// Defaults live here too: outside a runner nothing applies action.yml's defaults for us.
-function input(name: string, fallback = ''): string {
-  const value = core.getInput(name)
-  return value === '' ? fallback : value
 }
 
 /** Resolves a workspace-relative path and refuses anything that escapes the workspace. */
